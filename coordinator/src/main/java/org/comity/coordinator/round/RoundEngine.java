@@ -1,0 +1,597 @@
+package org.comity.coordinator.round;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.comity.aggregation.fedavg.WeightedUpdateAccumulator;
+import org.comity.aggregation.metrics.ConfusionCounts;
+import org.comity.aggregation.metrics.EvaluationSummary;
+import org.comity.aggregation.metrics.ScoreHistogram;
+import org.comity.aggregation.normalization.FeatureMoments;
+import org.comity.aggregation.normalization.Normalization;
+import org.comity.coordinator.model.ModelRegistry;
+import org.comity.coordinator.model.ModelVersion;
+import org.comity.plan.FederationPlan;
+import org.comity.plan.PlanHash;
+import org.comity.proto.v1.EvaluateResult;
+import org.comity.proto.v1.EvaluateTask;
+import org.comity.proto.v1.ModelWeights;
+import org.comity.proto.v1.StatsResult;
+import org.comity.proto.v1.StatsTask;
+import org.comity.proto.v1.SubmitResultRequest;
+import org.comity.proto.v1.Task;
+import org.comity.proto.v1.TrainResult;
+import org.comity.proto.v1.TrainTask;
+import org.comity.wire.PackedFloats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's round engine: drives a run through its rounds, one explicit state machine per round.
+ *
+ * <p>A run starts with the statistics round (round 0): the banks report per-feature moments, from which the
+ * global normalisation is fixed. Each training round then goes SELECTING (participants sampled with a seeded RNG
+ * from the connected members), TRAINING (updates streamed into a weighted sum as they arrive, so memory is
+ * O(model size)), AGGREGATING (FedAvg with the server learning rate), EVALUATING (every connected bank scores
+ * the candidate on its holdout; counts are summed, so metrics are exact), and COMMITTED. A round whose training
+ * stage ends (all selected answered or dropped, or the deadline passed) with fewer updates than the quorum is
+ * FAILED with the reason, and the next round starts from the last committed version. Stragglers and
+ * disconnected members never stall a round: every stage has a deadline.
+ *
+ * <p>Threading: all methods are synchronized; the engine never blocks. Time comes from the injected
+ * {@link Clock}; something must call {@link #tick()} periodically (the server does it every 100 ms; tests call it
+ * after advancing a fake clock). Results are processed as they arrive, and the round advances at once when the
+ * last expected result is in.
+ */
+public final class RoundEngine {
+  private static final Logger log = LoggerFactory.getLogger(RoundEngine.class);
+  private static final int MAX_STATISTICS_ATTEMPTS = 3;
+
+  private final String runId;
+  private final FederationPlan plan;
+  private final String planHash;
+  private final int parameterCount;
+  private final Clock clock;
+  private final MemberDirectory members;
+  private final TaskDispatcher dispatcher;
+  private final ModelRegistry registry;
+  private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<RoundReport> reports = new ArrayList<>();
+  private final Map<String, Long> rejections = new LinkedHashMap<>();
+
+  private float[] globalWeights;
+  private long globalVersion;
+  private Normalization normalization;
+  private int statisticsAttempts;
+  private int nextTrainingRound = 1;
+  private int committedRounds;
+  private int failedRounds;
+  private ActiveRound active;
+  private RunOutcome outcome;
+  private final Instant runStartedAt;
+
+  public RoundEngine(String runId, FederationPlan plan, Clock clock, MemberDirectory members,
+      TaskDispatcher dispatcher, ModelRegistry registry) {
+    this.runId = runId;
+    this.plan = plan;
+    this.planHash = PlanHash.of(plan);
+    this.parameterCount = plan.modelLayout().parameterCount();
+    this.clock = clock;
+    this.members = members;
+    this.dispatcher = dispatcher;
+    this.registry = registry;
+    this.globalWeights = plan.modelLayout().initialWeights(plan.model().initSeed());
+    this.globalVersion = 0;
+    this.runStartedAt = clock.instant();
+  }
+
+  /** Registers a listener (journal, metrics, progress display). */
+  public void addListener(RoundListener listener) {
+    listeners.add(listener);
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String planHash() {
+    return planHash;
+  }
+
+  /** Reports of the finished rounds, in order. */
+  public synchronized List<RoundReport> reports() {
+    return List.copyOf(reports);
+  }
+
+  /** Count of rejected results by reason code. */
+  public synchronized Map<String, Long> rejections() {
+    return Map.copyOf(rejections);
+  }
+
+  /** The run's outcome, or {@code null} while it runs. */
+  public synchronized RunOutcome outcome() {
+    return outcome;
+  }
+
+  /** The current round's number and phase, for status displays; {@code null} between rounds. */
+  public synchronized String currentRoundStatus() {
+    return active == null ? null : "round %d %s".formatted(active.round, active.phase);
+  }
+
+  /** The global normalisation once the statistics round committed, else {@code null}. */
+  public synchronized Normalization normalization() {
+    return normalization;
+  }
+
+  /** Advances time-driven work: starts rounds, selects participants, closes stages whose deadline passed. */
+  public synchronized void tick() {
+    progress();
+  }
+
+  /**
+   * Accepts one member's result.
+   *
+   * @throws ResultRejectedException if the task is not open for this member or the result is malformed; the
+   *     engine's state is then unchanged
+   */
+  public synchronized void acceptResult(String memberId, SubmitResultRequest request) throws ResultRejectedException {
+    try {
+      ActiveRound round = active;
+      if (outcome != null) {
+        throw new ResultRejectedException(ResultRejectedException.Kind.FAILED_PRECONDITION, "run_finished",
+            "the run has finished; no result is accepted");
+      }
+      if (round == null || !round.pending.containsKey(memberId)) {
+        throw new ResultRejectedException(ResultRejectedException.Kind.FAILED_PRECONDITION, "task_not_open",
+            "task %s is not open for member %s (its round closed, or it was already answered)"
+                .formatted(request.getTaskId(), memberId));
+      }
+      String expectedTask = round.pending.get(memberId);
+      if (!expectedTask.equals(request.getTaskId()) || request.getRound() != round.round) {
+        throw new ResultRejectedException(ResultRejectedException.Kind.FAILED_PRECONDITION, "task_not_open",
+            "task %s (round %d) is not open for member %s; its open task is %s"
+                .formatted(request.getTaskId(), request.getRound(), memberId, expectedTask));
+      }
+      switch (request.getKindCase()) {
+        case DECLINED -> round.drop(memberId, "declined: %s %s".formatted(
+            request.getDeclined().getReason(), request.getDeclined().getDetail()));
+        case STATS -> acceptStatistics(round, memberId, request.getStats());
+        case TRAIN -> acceptUpdate(round, memberId, request.getTrain());
+        case EVALUATE -> acceptEvaluation(round, memberId, request.getEvaluate());
+        default -> throw new ResultRejectedException(ResultRejectedException.Kind.INVALID_ARGUMENT, "no_result",
+            "the request carries no result");
+      }
+    } catch (ResultRejectedException e) {
+      rejections.merge(e.reasonCode(), 1L, Long::sum);
+      log.warn("rejected result from {}: {}", memberId, e.getMessage());
+      throw e;
+    }
+    progress();
+  }
+
+  /** A member left or its connection was lost: it drops out of any stage waiting for it. */
+  public synchronized void memberLost(String memberId, String why) {
+    if (active != null && active.pending.containsKey(memberId)) {
+      active.drop(memberId, why);
+      progress();
+    }
+  }
+
+  private void acceptStatistics(ActiveRound round, String memberId, StatsResult stats) throws ResultRejectedException {
+    expectPhase(round, RoundPhase.COLLECTING_STATISTICS, "statistics");
+    int width = plan.inputWidth();
+    if (stats.getFeaturesCount() != width) {
+      throw invalid("wrong_length", "statistics have %d columns, the plan has %d model inputs"
+          .formatted(stats.getFeaturesCount(), width));
+    }
+    if (stats.getRows() == 0 || stats.getPositives() > stats.getRows()) {
+      throw invalid("bad_counts", "statistics report %d rows and %d positives"
+          .formatted(stats.getRows(), stats.getPositives()));
+    }
+    List<FeatureMoments> columns = new ArrayList<>(width);
+    for (int i = 0; i < width; i++) {
+      var m = stats.getFeatures(i);
+      if (m.getCount() > stats.getRows()) {
+        throw invalid("bad_counts", "column %d reports %d values in %d rows".formatted(i, m.getCount(), stats.getRows()));
+      }
+      try {
+        columns.add(new FeatureMoments(m.getCount(), m.getSum(), m.getSumOfSquares()));
+      } catch (IllegalArgumentException e) {
+        throw invalid("bad_moments", "column %d: %s".formatted(i, e.getMessage()));
+      }
+    }
+    for (int i = 0; i < width; i++) {
+      round.moments.set(i, round.moments.get(i).plus(columns.get(i)));
+    }
+    round.rows += stats.getRows();
+    round.positives += stats.getPositives();
+    round.accept(memberId);
+  }
+
+  private void acceptUpdate(ActiveRound round, String memberId, TrainResult update) throws ResultRejectedException {
+    expectPhase(round, RoundPhase.TRAINING, "a training update");
+    if (update.getSampleCount() == 0) {
+      throw invalid("zero_samples", "an update must carry a positive sample count");
+    }
+    if (!Double.isFinite(update.getTrainLoss())) {
+      throw invalid("bad_loss", "training loss is " + update.getTrainLoss());
+    }
+    float[] delta;
+    try {
+      delta = PackedFloats.unpackFinite(update.getDeltaPackedFloat32Le(), parameterCount, "update");
+    } catch (IllegalArgumentException e) {
+      throw invalid("bad_update", e.getMessage());
+    }
+    // The update is folded into the running sum and then dropped: no per-bank vector is kept.
+    round.updates.add(delta, update.getSampleCount());
+    round.lossSum += update.getTrainLoss() * update.getSampleCount();
+    round.slowestTrainingMillis = Math.max(round.slowestTrainingMillis, update.getTrainingMillis());
+    round.accept(memberId);
+  }
+
+  private void acceptEvaluation(ActiveRound round, String memberId, EvaluateResult result)
+      throws ResultRejectedException {
+    expectPhase(round, RoundPhase.EVALUATING, "an evaluation");
+    ScoreHistogram histogram;
+    ConfusionCounts confusion;
+    try {
+      histogram = ScoreHistogram.fromCounts(
+          result.getPositiveBinsList().stream().mapToLong(Long::longValue).toArray(),
+          result.getNegativeBinsList().stream().mapToLong(Long::longValue).toArray());
+      confusion = new ConfusionCounts(result.getTruePositives(), result.getFalsePositives(),
+          result.getTrueNegatives(), result.getFalseNegatives());
+    } catch (IllegalArgumentException e) {
+      throw invalid("bad_evaluation", e.getMessage());
+    }
+    if (confusion.total() != histogram.positiveTotal() + histogram.negativeTotal()) {
+      throw invalid("bad_evaluation", "confusion counts cover %d examples, the histogram %d"
+          .formatted(confusion.total(), histogram.positiveTotal() + histogram.negativeTotal()));
+    }
+    if (!Double.isFinite(result.getLossSum()) || result.getLossSum() < 0) {
+      throw invalid("bad_evaluation", "loss sum is " + result.getLossSum());
+    }
+    round.histogram.merge(histogram);
+    round.confusion = round.confusion.plus(confusion);
+    round.evalLossSum += result.getLossSum();
+    round.accept(memberId);
+  }
+
+  private static void expectPhase(ActiveRound round, RoundPhase phase, String what) throws ResultRejectedException {
+    if (round.phase != phase) {
+      throw invalid("wrong_kind", "round %d is %s; %s is not expected".formatted(round.round, round.phase, what));
+    }
+  }
+
+  private static ResultRejectedException invalid(String code, String message) {
+    return new ResultRejectedException(ResultRejectedException.Kind.INVALID_ARGUMENT, code, message);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The state machine.
+
+  private void progress() {
+    // Each step may enable the next (a stage closing starts the next stage); loop until nothing moves.
+    for (int guard = 0; guard < 16 && outcome == null; guard++) {
+      if (!step()) {
+        return;
+      }
+    }
+  }
+
+  /** Performs at most one transition; returns whether something changed. */
+  private boolean step() {
+    Instant now = clock.instant();
+    if (active == null) {
+      return startNextRound(now);
+    }
+    ActiveRound round = active;
+    switch (round.phase) {
+      case SELECTING -> {
+        return select(round, now);
+      }
+      case COLLECTING_STATISTICS, TRAINING, EVALUATING -> {
+        dropDisconnected(round);
+        if (!round.pending.isEmpty() && now.isBefore(round.stageDeadline)) {
+          return false;
+        }
+        round.timeOutStragglers();
+        dispatcher.withdrawRound(round.round);
+        if (round.phase == RoundPhase.COLLECTING_STATISTICS) {
+          finishStatistics(round, now);
+        } else if (round.phase == RoundPhase.TRAINING) {
+          finishTraining(round, now);
+        } else {
+          commit(round, now);
+        }
+        return true;
+      }
+      default -> throw new IllegalStateException("unexpected phase " + round.phase);
+    }
+  }
+
+  private boolean startNextRound(Instant now) {
+    if (normalization == null) {
+      if (statisticsAttempts >= MAX_STATISTICS_ATTEMPTS) {
+        finishRun(false, "the statistics round failed %d times; see the round reports".formatted(statisticsAttempts));
+        return false;
+      }
+      statisticsAttempts++;
+      active = new ActiveRound(0, statisticsAttempts, now, now.plus(plan.rounds().joinTimeout()));
+      transition(active, RoundPhase.SELECTING, "start of run: collecting feature statistics (attempt %d)"
+          .formatted(statisticsAttempts));
+      return true;
+    }
+    if (nextTrainingRound > plan.rounds().count()) {
+      finishRun(true, "all %d rounds done: %d committed, %d failed"
+          .formatted(plan.rounds().count(), committedRounds, failedRounds));
+      return false;
+    }
+    active = new ActiveRound(nextTrainingRound++, 1, now, now.plus(plan.rounds().joinTimeout()));
+    transition(active, RoundPhase.SELECTING, "round starts from version " + globalVersion);
+    return true;
+  }
+
+  private boolean select(ActiveRound round, Instant now) {
+    List<String> connected = members.connectedMembers();
+    boolean statistics = round.round == 0;
+    int needed = statistics ? plan.rounds().minMembersToStart() : plan.rounds().minQuorum();
+    if (connected.size() < needed) {
+      if (!now.isBefore(round.stageDeadline)) {
+        fail(round, now, "only %d member(s) connected by the join timeout, need %d".formatted(connected.size(), needed));
+        return true;
+      }
+      return false;
+    }
+    List<String> chosen;
+    int perRound = plan.rounds().participantsPerRound();
+    if (statistics || perRound == 0 || perRound >= connected.size()) {
+      chosen = connected;
+    } else {
+      List<String> shuffled = new ArrayList<>(connected);
+      Collections.sort(shuffled);
+      SplittableRandom random = new SplittableRandom(mix(plan.rounds().seed(), round.round, round.attempt));
+      for (int i = shuffled.size() - 1; i > 0; i--) {
+        Collections.swap(shuffled, i, random.nextInt(i + 1));
+      }
+      chosen = new ArrayList<>(shuffled.subList(0, perRound));
+      Collections.sort(chosen);
+    }
+    round.selected.addAll(chosen);
+    if (statistics) {
+      round.stageDeadline = now.plus(plan.rounds().deadline());
+      for (String member : chosen) {
+        Task task = newTask(round, member, "stats").setStats(StatsTask.getDefaultInstance()).build();
+        round.pending.put(member, task.getTaskId());
+        dispatcher.dispatch(member, task);
+      }
+      transition(round, RoundPhase.COLLECTING_STATISTICS, "asked %d member(s) for feature statistics: %s"
+          .formatted(chosen.size(), chosen));
+    } else {
+      round.stageDeadline = now.plus(plan.rounds().deadline());
+      round.updates = new WeightedUpdateAccumulator(parameterCount);
+      ModelWeights global = weightsMessage(globalVersion, globalWeights);
+      for (String member : chosen) {
+        Task task = newTask(round, member, "train")
+            .setTrain(TrainTask.newBuilder().setGlobalModel(global).setNormalization(normalizationMessage())
+                .setSeed(mix(plan.rounds().seed(), round.round, member.hashCode())))
+            .build();
+        round.pending.put(member, task.getTaskId());
+        dispatcher.dispatch(member, task);
+      }
+      transition(round, RoundPhase.TRAINING, "sampled %d of %d connected member(s): %s; deadline %s"
+          .formatted(chosen.size(), connected.size(), chosen, round.stageDeadline));
+    }
+    return true;
+  }
+
+  private void finishStatistics(ActiveRound round, Instant now) {
+    int quorum = plan.rounds().minQuorum();
+    if (round.accepted.size() < quorum) {
+      fail(round, now, "statistics from %d member(s), quorum is %d; dropouts: %s"
+          .formatted(round.accepted.size(), quorum, round.dropouts));
+      return;
+    }
+    normalization = Normalization.fromMoments(round.moments, round.rows, round.positives);
+    round.phase = RoundPhase.COMMITTED;
+    transition(round, RoundPhase.COMMITTED, "normalisation fixed from %d rows of %d member(s); global positive rate %.5f"
+        .formatted(round.rows, round.accepted.size(), normalization.positiveRate()));
+    finishRound(round, now, -1, null);
+  }
+
+  private void finishTraining(ActiveRound round, Instant now) {
+    int quorum = plan.rounds().minQuorum();
+    int received = round.accepted.size();
+    if (received < quorum) {
+      fail(round, now, "%d update(s) by the deadline, quorum is %d; dropouts: %s"
+          .formatted(received, quorum, round.dropouts));
+      return;
+    }
+    transition(round, RoundPhase.AGGREGATING, "%d update(s) received (quorum %d), total weight %.0f"
+        .formatted(received, quorum, round.updates.totalWeight()));
+    round.candidate = round.updates.applyTo(globalWeights, plan.rounds().serverLearningRate());
+    round.contributors.addAll(round.accepted);
+    round.meanTrainLoss = round.lossSum / round.updates.totalWeight();
+    round.updates = null;
+    startEvaluation(round, now);
+  }
+
+  private void startEvaluation(ActiveRound round, Instant now) {
+    round.accepted.clear();
+    round.pending.clear();
+    round.stageDeadline = now.plus(plan.rounds().evaluationDeadline());
+    List<String> evaluators = members.connectedMembers();
+    ModelWeights candidate = weightsMessage(globalVersion + 1, round.candidate);
+    for (String member : evaluators) {
+      Task task = newTask(round, member, "evaluate")
+          .setEvaluate(EvaluateTask.newBuilder().setModel(candidate).setNormalization(normalizationMessage()))
+          .build();
+      round.pending.put(member, task.getTaskId());
+      dispatcher.dispatch(member, task);
+    }
+    transition(round, RoundPhase.EVALUATING, "candidate version %d sent to %d member(s) for holdout evaluation"
+        .formatted(globalVersion + 1, evaluators.size()));
+  }
+
+  private void commit(ActiveRound round, Instant now) {
+    EvaluationSummary validation = round.accepted.isEmpty() ? null
+        : EvaluationSummary.of(round.histogram, round.confusion, round.evalLossSum, plan.evaluation().threshold());
+    globalVersion++;
+    globalWeights = round.candidate;
+    ModelVersion version = new ModelVersion(globalVersion, runId, planHash, round.round, globalWeights,
+        normalization, validation, round.contributors, now);
+    registry.add(version);
+    committedRounds++;
+    String metrics = validation == null ? "no member evaluated it"
+        : "validation ROC-AUC %.4f, PR-AUC %.4f on %d holdout examples of %d member(s)"
+            .formatted(validation.rocAuc(), validation.prAuc(), validation.examples(), round.accepted.size());
+    round.phase = RoundPhase.COMMITTED;
+    transition(round, RoundPhase.COMMITTED, "version %d committed (%s); %s"
+        .formatted(globalVersion, version.weightsHash().substring(0, 12), metrics));
+    for (RoundListener listener : listeners) {
+      listener.onCommitted(version);
+    }
+    finishRound(round, now, globalVersion, validation);
+  }
+
+  private void fail(ActiveRound round, Instant now, String reason) {
+    dispatcher.withdrawRound(round.round);
+    round.pending.clear();
+    if (round.round > 0) {
+      failedRounds++;
+    }
+    transition(round, RoundPhase.FAILED, reason + "; the next round starts from version " + globalVersion);
+    finishRound(round, now, -1, null);
+  }
+
+  private void finishRound(ActiveRound round, Instant now, long version, EvaluationSummary validation) {
+    RoundPhase outcomePhase = round.phase;
+    String reason = round.lastReason;
+    reports.add(new RoundReport(round.round, round.attempt, outcomePhase, reason, round.selected,
+        round.contributors.isEmpty() ? round.accepted : round.contributors, round.dropouts, version,
+        round.meanTrainLoss, validation, round.slowestTrainingMillis, Duration.between(round.startedAt, now)));
+    active = null;
+  }
+
+  private void finishRun(boolean completed, String reason) {
+    outcome = new RunOutcome(completed, reason, committedRounds, failedRounds);
+    log.info("run {} finished after {}: {}", runId, Duration.between(runStartedAt, clock.instant()), reason);
+    dispatcher.finishRun(reason);
+    for (RoundListener listener : listeners) {
+      listener.onRunFinished(outcome);
+    }
+  }
+
+  private void dropDisconnected(ActiveRound round) {
+    for (String member : List.copyOf(round.pending.keySet())) {
+      if (!members.isConnected(member)) {
+        round.drop(member, "disconnected");
+      }
+    }
+  }
+
+  private void transition(ActiveRound round, RoundPhase to, String reason) {
+    RoundPhase from = round.phaseBefore;
+    round.phase = to;
+    round.phaseBefore = to;
+    round.lastReason = reason;
+    RoundTransition transition = new RoundTransition(runId, round.round, round.attempt, from, to, reason,
+        clock.instant());
+    log.info("round {}{} {} -> {}: {}", round.round, round.attempt > 1 ? " (attempt " + round.attempt + ")" : "",
+        from == null ? "start" : from, to, reason);
+    for (RoundListener listener : listeners) {
+      listener.onTransition(transition);
+    }
+  }
+
+  private Task.Builder newTask(ActiveRound round, String member, String kind) {
+    return Task.newBuilder()
+        .setTaskId("%s/r%d.%d/%s/%s".formatted(runId, round.round, round.attempt, kind, member))
+        .setRunId(runId)
+        .setRound(round.round)
+        .setDeadlineUnixMs(round.stageDeadline.toEpochMilli());
+  }
+
+  private ModelWeights weightsMessage(long version, float[] weights) {
+    return ModelWeights.newBuilder().setVersion(version).setParameterCount(weights.length)
+        .setPackedFloat32Le(PackedFloats.pack(weights)).build();
+  }
+
+  private org.comity.proto.v1.Normalization normalizationMessage() {
+    var builder = org.comity.proto.v1.Normalization.newBuilder().setPositiveRate(normalization.positiveRate());
+    for (double m : normalization.mean()) {
+      builder.addMean(m);
+    }
+    for (double s : normalization.std()) {
+      builder.addStd(s);
+    }
+    return builder.build();
+  }
+
+  private static long mix(long seed, long a, long b) {
+    long h = seed * 0x9E3779B97F4A7C15L + a;
+    h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L + b;
+    return h ^ (h >>> 32);
+  }
+
+  /** Mutable state of the round in flight; owned by the engine under its lock. */
+  private final class ActiveRound {
+    final int round;
+    final int attempt;
+    final Instant startedAt;
+    Instant stageDeadline;
+    RoundPhase phase;
+    RoundPhase phaseBefore;
+    String lastReason = "";
+    final List<String> selected = new ArrayList<>();
+    final Map<String, String> pending = new LinkedHashMap<>();
+    final List<String> accepted = new ArrayList<>();
+    final List<String> contributors = new ArrayList<>();
+    final Map<String, String> dropouts = new LinkedHashMap<>();
+    // statistics
+    final List<FeatureMoments> moments = new ArrayList<>(Collections.nCopies(plan.inputWidth(), FeatureMoments.EMPTY));
+    long rows;
+    long positives;
+    // training
+    WeightedUpdateAccumulator updates;
+    double lossSum;
+    double meanTrainLoss = Double.NaN;
+    long slowestTrainingMillis;
+    float[] candidate;
+    // evaluation
+    final ScoreHistogram histogram = new ScoreHistogram();
+    ConfusionCounts confusion = ConfusionCounts.EMPTY;
+    double evalLossSum;
+
+    ActiveRound(int round, int attempt, Instant startedAt, Instant selectionDeadline) {
+      this.round = round;
+      this.attempt = attempt;
+      this.startedAt = startedAt;
+      this.stageDeadline = selectionDeadline;
+    }
+
+    void accept(String member) {
+      pending.remove(member);
+      accepted.add(member);
+    }
+
+    void drop(String member, String why) {
+      pending.remove(member);
+      String stage = phase == RoundPhase.EVALUATING ? "evaluation: " : "";
+      dropouts.put(member, stage + why);
+      log.info("round {}: member {} dropped out of {}: {}", round, member, phase, why);
+    }
+
+    void timeOutStragglers() {
+      for (String member : List.copyOf(pending.keySet())) {
+        drop(member, "missed the deadline");
+      }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package org.comity.coordinator.round;
+
+import org.comity.coordinator.model.ModelVersion;
+
+/**
+ * Observes the round engine. Called under the engine's lock, in order: implementations must be quick and must
+ * not call back into the engine.
+ */
+public interface RoundListener {
+  /** A round changed phase. */
+  default void onTransition(RoundTransition transition) {}
+
+  /** A new global model version was committed. */
+  default void onCommitted(ModelVersion version) {}
+
+  /** The run ended (all rounds done, or it could not go on). */
+  default void onRunFinished(RunOutcome outcome) {}
+}

@@ -1,0 +1,148 @@
+package org.comity.coordinator.server;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.comity.coordinator.members.MemberRegistry;
+import org.comity.coordinator.model.ModelRegistry;
+import org.comity.coordinator.round.RoundEngine;
+import org.comity.coordinator.round.RoundListener;
+import org.comity.coordinator.round.RunOutcome;
+import org.comity.coordinator.rpc.FederationService;
+import org.comity.plan.FederationPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordinator: the gRPC server, the member registry and the round engine, with the ticker that drives
+ * the engine's deadlines. The same class runs in production and inside simulations.
+ */
+public final class CoordinatorServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
+
+  private final RoundEngine engine;
+  private final MemberRegistry members;
+  private final ModelRegistry models;
+  private final Server server;
+  private final ScheduledExecutorService scheduler;
+  private final CompletableFuture<RunOutcome> finished = new CompletableFuture<>();
+
+  private CoordinatorServer(RoundEngine engine, MemberRegistry members, ModelRegistry models, Server server,
+      ScheduledExecutorService scheduler) {
+    this.engine = engine;
+    this.members = members;
+    this.models = models;
+    this.server = server;
+    this.scheduler = scheduler;
+  }
+
+  /**
+   * Starts serving {@code plan} with the given transport credentials (plaintext only for loopback and tests;
+   * mutual TLS plugs in here without touching the round engine).
+   */
+  public static CoordinatorServer start(FederationPlan plan, CoordinatorOptions options, ServerCredentials credentials,
+      Clock clock, RoundListener... listeners) throws IOException {
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
+      Thread thread = new Thread(r, "coordinator-ticker");
+      thread.setDaemon(true);
+      return thread;
+    });
+    String runId = options.runId() != null ? options.runId() : newRunId();
+    MemberRegistry members = new MemberRegistry(clock, options.pollTimeout(), options.livenessTimeout(), scheduler);
+    ModelRegistry models = new ModelRegistry();
+    RoundEngine engine = new RoundEngine(runId, plan, clock, members, members, models);
+    for (RoundListener listener : listeners) {
+      engine.addListener(listener);
+    }
+    Server server = NettyServerBuilder
+        .forAddress(new InetSocketAddress(options.bindAddress(), options.port()), credentials)
+        .maxInboundMessageSize(options.maxMessageBytes())
+        .maxInboundMetadataSize(16 * 1024)
+        .addService(new FederationService(engine, members))
+        .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      scheduler.shutdownNow();
+      throw new IOException("cannot listen on %s:%d: %s".formatted(options.bindAddress(), options.port(), e.getMessage()), e);
+    }
+    CoordinatorServer coordinator = new CoordinatorServer(engine, members, models, server, scheduler);
+    engine.addListener(new RoundListener() {
+      @Override
+      public void onRunFinished(RunOutcome outcome) {
+        coordinator.finished.complete(outcome);
+      }
+    });
+    scheduler.scheduleWithFixedDelay(coordinator::tickSafely, 0, 100, TimeUnit.MILLISECONDS);
+    log.info("coordinator listening on {}:{} for run {} (plan {}, {} parameters)", options.bindAddress(),
+        server.getPort(), runId, engine.planHash().substring(0, 12), plan.modelLayout().parameterCount());
+    return coordinator;
+  }
+
+  /** Plaintext transport, for loopback simulations and tests. */
+  public static ServerCredentials plaintext() {
+    return InsecureServerCredentials.create();
+  }
+
+  private void tickSafely() {
+    try {
+      engine.tick();
+    } catch (RuntimeException e) {
+      // Keep ticking: one bad tick must not freeze every later round.
+      log.error("round engine tick failed", e);
+    }
+  }
+
+  private static String newRunId() {
+    byte[] bytes = new byte[6];
+    new SecureRandom().nextBytes(bytes);
+    return "run-" + HexFormat.of().formatHex(bytes);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public RoundEngine engine() {
+    return engine;
+  }
+
+  public ModelRegistry models() {
+    return models;
+  }
+
+  public MemberRegistry members() {
+    return members;
+  }
+
+  /** Completes when the run ends. */
+  public CompletableFuture<RunOutcome> runFinished() {
+    return finished;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+}

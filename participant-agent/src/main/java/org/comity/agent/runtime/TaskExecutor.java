@@ -1,0 +1,163 @@
+package org.comity.agent.runtime;
+
+import java.util.List;
+import org.comity.agent.data.BankDataset;
+import org.comity.agent.data.HoldoutSplit;
+import org.comity.agent.training.LocalModel;
+import org.comity.agent.training.LocalTrainer;
+import org.comity.agent.training.Normalize;
+import org.comity.aggregation.metrics.ExampleEvaluator;
+import org.comity.aggregation.normalization.Normalization;
+import org.comity.plan.FederationPlan;
+import org.comity.proto.v1.EvaluateResult;
+import org.comity.proto.v1.FeatureMoments;
+import org.comity.proto.v1.ModelWeights;
+import org.comity.proto.v1.StatsResult;
+import org.comity.proto.v1.SubmitResultRequest;
+import org.comity.proto.v1.Task;
+import org.comity.proto.v1.TaskDeclined;
+import org.comity.proto.v1.TrainResult;
+import org.comity.wire.PackedFloats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the coordinator's tasks on the bank's own data: feature statistics, local training, holdout
+ * evaluation. Only aggregates leave this class (moments, a weight delta with its sample count, evaluation
+ * counts); raw rows never do.
+ */
+public final class TaskExecutor {
+  private static final Logger log = LoggerFactory.getLogger(TaskExecutor.class);
+
+  private final FederationPlan plan;
+  private final HoldoutSplit data;
+  private final LocalModel model;
+  private final LocalTrainer trainer;
+  private final int parameterCount;
+  private Normalization cachedNormalization;
+  private BankDataset normalizedTraining;
+  private BankDataset normalizedHoldout;
+
+  public TaskExecutor(FederationPlan plan, HoldoutSplit data, LocalModel model) {
+    this.plan = plan;
+    this.data = data;
+    this.model = model;
+    this.trainer = new LocalTrainer(plan.training(), plan.evaluation());
+    this.parameterCount = plan.modelLayout().parameterCount();
+  }
+
+  /** Runs {@code task} and returns the result to submit (without session id). */
+  public SubmitResultRequest execute(Task task) {
+    SubmitResultRequest.Builder result = SubmitResultRequest.newBuilder().setTaskId(task.getTaskId())
+        .setRound(task.getRound());
+    try {
+      switch (task.getKindCase()) {
+        case STATS -> result.setStats(statistics());
+        case TRAIN -> result.setTrain(train(task));
+        case EVALUATE -> result.setEvaluate(evaluate(task));
+        default -> result.setDeclined(TaskDeclined.newBuilder().setReason(TaskDeclined.Reason.INTERNAL_ERROR)
+            .setDetail("task kind not supported by this agent: " + task.getKindCase()));
+      }
+    } catch (IllegalArgumentException e) {
+      log.error("task {} cannot be carried out: {}", task.getTaskId(), e.getMessage());
+      result.setDeclined(TaskDeclined.newBuilder().setReason(TaskDeclined.Reason.INTERNAL_ERROR)
+          .setDetail("the task is malformed: " + e.getMessage()));
+    }
+    return result.build();
+  }
+
+  private StatsResult statistics() {
+    BankDataset training = data.training();
+    int columns = training.columns();
+    long[] counts = new long[columns];
+    double[] sums = new double[columns];
+    double[] squares = new double[columns];
+    float[] values = training.featuresRowMajor();
+    for (int i = 0; i < values.length; i++) {
+      float value = values[i];
+      if (!Float.isNaN(value)) {
+        int column = i % columns;
+        counts[column]++;
+        sums[column] += value;
+        squares[column] += (double) value * value;
+      }
+    }
+    StatsResult.Builder stats = StatsResult.newBuilder().setRows(training.rows()).setPositives(training.positives());
+    for (int c = 0; c < columns; c++) {
+      stats.addFeatures(FeatureMoments.newBuilder().setCount(counts[c]).setSum(sums[c]).setSumOfSquares(squares[c]));
+    }
+    log.info("reported feature statistics of {} training rows", training.rows());
+    return stats.build();
+  }
+
+  private TrainResult train(Task task) {
+    var train = task.getTrain();
+    float[] global = weights(train.getGlobalModel());
+    Normalization normalization = normalization(train.getNormalization());
+    LocalTrainer.RoundResult outcome = trainer.trainRound(model, global, normalizedTraining, normalization.positiveRate(),
+        train.getSeed());
+    float[] delta = new float[global.length];
+    for (int i = 0; i < delta.length; i++) {
+      delta[i] = outcome.weights()[i] - global[i];
+    }
+    log.info("round {}: trained {} rows from version {} in {} ms on {}, loss {}", task.getRound(),
+        outcome.samples(), train.getGlobalModel().getVersion(), outcome.millis(), model.deviceDescription(),
+        String.format("%.5f", outcome.meanLoss()));
+    return TrainResult.newBuilder()
+        .setDeltaPackedFloat32Le(PackedFloats.pack(delta))
+        .setSampleCount(outcome.samples())
+        .setTrainLoss(Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0)
+        .setTrainingMillis(outcome.millis())
+        .setDevice(model.deviceDescription())
+        .build();
+  }
+
+  private EvaluateResult evaluate(Task task) {
+    var evaluate = task.getEvaluate();
+    float[] weights = weights(evaluate.getModel());
+    normalization(evaluate.getNormalization());
+    model.setWeights(weights);
+    ExampleEvaluator evaluator = trainer.evaluate(model, normalizedHoldout);
+    var confusion = evaluator.confusion();
+    EvaluateResult.Builder result = EvaluateResult.newBuilder()
+        .setTruePositives(confusion.truePositives()).setFalsePositives(confusion.falsePositives())
+        .setTrueNegatives(confusion.trueNegatives()).setFalseNegatives(confusion.falseNegatives())
+        .setLossSum(evaluator.lossSum());
+    for (long count : evaluator.histogram().positiveCounts()) {
+      result.addPositiveBins(count);
+    }
+    for (long count : evaluator.histogram().negativeCounts()) {
+      result.addNegativeBins(count);
+    }
+    log.info("round {}: evaluated version {} on {} holdout rows", task.getRound(), evaluate.getModel().getVersion(),
+        normalizedHoldout.rows());
+    return result.build();
+  }
+
+  private float[] weights(ModelWeights message) {
+    if (message.getParameterCount() != parameterCount) {
+      throw new IllegalArgumentException("model has %d parameters, the plan's layout %d"
+          .formatted(message.getParameterCount(), parameterCount));
+    }
+    return PackedFloats.unpackFinite(message.getPackedFloat32Le(), parameterCount, "global model");
+  }
+
+  private Normalization normalization(org.comity.proto.v1.Normalization message) {
+    Normalization normalization = new Normalization(
+        toArray(message.getMeanList()), toArray(message.getStdList()), message.getPositiveRate());
+    if (normalization.columns() != plan.inputWidth()) {
+      throw new IllegalArgumentException("normalisation has %d columns, the plan %d"
+          .formatted(normalization.columns(), plan.inputWidth()));
+    }
+    if (!normalization.equals(cachedNormalization)) {
+      cachedNormalization = normalization;
+      normalizedTraining = Normalize.apply(data.training(), normalization);
+      normalizedHoldout = Normalize.apply(data.holdout(), normalization);
+    }
+    return normalization;
+  }
+
+  private static double[] toArray(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+}

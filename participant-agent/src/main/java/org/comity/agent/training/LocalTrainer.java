@@ -1,0 +1,83 @@
+package org.comity.agent.training;
+
+import java.util.SplittableRandom;
+import org.comity.agent.data.BankDataset;
+import org.comity.aggregation.metrics.ExampleEvaluator;
+import org.comity.plan.EvaluationSpec;
+import org.comity.plan.ImbalanceHandling;
+import org.comity.plan.TrainingSpec;
+
+/**
+ * One round of local training and the evaluation of a model on local rows: the steps every regime shares
+ * (the agent in a federated run, each bank alone, and pooled centralized training in simulations), so the three
+ * are compared on identical code.
+ */
+public final class LocalTrainer {
+  private final TrainingSpec training;
+  private final EvaluationSpec evaluation;
+
+  public LocalTrainer(TrainingSpec training, EvaluationSpec evaluation) {
+    this.training = training;
+    this.evaluation = evaluation;
+  }
+
+  /** Outcome of a round of local training. */
+  public record RoundResult(float[] weights, double meanLoss, long samples, long millis) {}
+
+  /**
+   * Starts from {@code startWeights} with a fresh optimizer state and trains the plan's number of epochs on
+   * {@code normalizedTrain}.
+   *
+   * @param globalPositiveRate the consortium's positive rate, which sets the balanced class weight
+   */
+  public RoundResult trainRound(LocalModel model, float[] startWeights, BankDataset normalizedTrain,
+      double globalPositiveRate, long seed) {
+    long start = System.nanoTime();
+    model.setWeights(startWeights);
+    model.resetOptimizerState();
+    float weight = (float) training.positiveClassWeight(globalPositiveRate);
+    double loss = Double.NaN;
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int epoch = 0; epoch < training.epochs(); epoch++) {
+      long epochSeed = random.nextLong();
+      BankDataset epochRows = training.imbalance() == ImbalanceHandling.BALANCED_SAMPLING
+          ? balancedSample(normalizedTrain, new SplittableRandom(epochSeed)) : normalizedTrain;
+      loss = model.trainEpoch(epochRows.featuresRowMajor(), epochRows.labels(), epochRows.rows(), weight, epochSeed);
+    }
+    return new RoundResult(model.weights(), loss, normalizedTrain.rows(), (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Scores {@code normalizedRows} with the model's current weights and returns the summable evaluation counts.
+   */
+  public ExampleEvaluator evaluate(LocalModel model, BankDataset normalizedRows) {
+    float[] probabilities = model.predictProbabilities(normalizedRows.featuresRowMajor(), normalizedRows.rows());
+    return new ExampleEvaluator(evaluation.threshold()).addAll(probabilities, normalizedRows.labels());
+  }
+
+  /**
+   * An epoch's rows drawn with replacement so that each class makes half of them in expectation; as many rows
+   * as the data has.
+   */
+  static BankDataset balancedSample(BankDataset data, SplittableRandom random) {
+    int positives = (int) data.positives();
+    int negatives = data.rows() - positives;
+    if (positives == 0 || negatives == 0) {
+      return data;
+    }
+    int[] positiveRows = new int[positives];
+    int[] negativeRows = new int[negatives];
+    for (int i = 0, p = 0, n = 0; i < data.rows(); i++) {
+      if (data.labels()[i] >= 0.5f) {
+        positiveRows[p++] = i;
+      } else {
+        negativeRows[n++] = i;
+      }
+    }
+    int[] picks = new int[data.rows()];
+    for (int i = 0; i < picks.length; i++) {
+      picks[i] = random.nextBoolean() ? positiveRows[random.nextInt(positives)] : negativeRows[random.nextInt(negatives)];
+    }
+    return data.select(picks);
+  }
+}

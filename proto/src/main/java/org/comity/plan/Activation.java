@@ -1,0 +1,8 @@
+package org.comity.plan;
+
+/** Activation of the hidden layers; the output layer is always a sigmoid. */
+public enum Activation {
+  RELU,
+  TANH,
+  ELU;
+}

@@ -1,0 +1,218 @@
+package org.comity.plan;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads and validates a federation plan from YAML. Every key is declared here once, with its default and its
+ * allowed values; unknown keys are errors. All problems of a file are reported together in one
+ * {@link PlanException}, each naming the key, the value and what is wrong.
+ *
+ * <p>Defaults are the mission's model: 128-64-32-1 ReLU, dropout 0.3, sigmoid output, balanced class weights.
+ */
+public final class PlanLoader {
+  /** Largest number of input columns a plan may declare (guards memory at every bank). */
+  public static final int MAX_INPUT_COLUMNS = 4096;
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private PlanLoader() {}
+
+  /** Loads and validates the plan in {@code file}. */
+  public static FederationPlan load(Path file) throws PlanException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new PlanException(file.toString(), List.of("file not found"));
+    } catch (IOException e) {
+      throw new PlanException(file.toString(), List.of("cannot read the file: " + e.getMessage()));
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses and validates plan YAML; {@code source} names it in error messages. */
+  public static FederationPlan parse(String yaml, String source) throws PlanException {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml);
+    } catch (JacksonException e) {
+      String location = e.getLocation() == null ? "" : " at line %d, column %d"
+          .formatted(e.getLocation().getLineNr(), e.getLocation().getColumnNr());
+      throw new PlanException(source, List.of("not valid YAML" + location + ": " + e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new PlanException(source, List.of("cannot parse: " + e.getMessage()));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new PlanException(source, List.of("the file is empty"));
+    }
+    if (!root.isObject()) {
+      throw new PlanException(source, List.of("the top level must be a mapping of keys, got " + PlanNode.describe(root)));
+    }
+    List<String> problems = new ArrayList<>();
+    FederationPlan plan = read(new PlanNode(root, "", problems), problems);
+    if (!problems.isEmpty()) {
+      throw new PlanException(source, problems);
+    }
+    return plan;
+  }
+
+  private static FederationPlan read(PlanNode root, List<String> problems) {
+    int version = root.integer("plan_version", 1, 1, 1);
+    assert version == 1;
+    String name = root.string("name", "comity-federation");
+    List<FeatureSpec> features = readFeatures(root);
+    String label = root.string("label", null);
+    if (label != null) {
+      for (FeatureSpec feature : features) {
+        if (feature.name().equals(label)) {
+          root.problem("label", "'%s' is also declared as a feature; the label cannot be a model input".formatted(label));
+        }
+      }
+    }
+    ModelSpec model = readModel(root.child("model"));
+    TrainingSpec training = readTraining(root.child("training"));
+    RoundsSpec rounds = readRounds(root.child("rounds"));
+    EvaluationSpec evaluation = readEvaluation(root.child("evaluation"));
+    root.rejectUnknownKeys();
+    FederationPlan plan = new FederationPlan(name, features, label, model, training, rounds, evaluation);
+    if (problems.isEmpty() && plan.inputWidth() > MAX_INPUT_COLUMNS) {
+      root.problem("features", "the schema expands to %d model inputs; at most %d are allowed"
+          .formatted(plan.inputWidth(), MAX_INPUT_COLUMNS));
+    }
+    return plan;
+  }
+
+  private static List<FeatureSpec> readFeatures(PlanNode root) {
+    if (!root.has("features")) {
+      root.problem("features", "is required: list each feature column with its name and type");
+      return List.of();
+    }
+    List<PlanNode> nodes = root.childList("features");
+    if (nodes.isEmpty()) {
+      root.problem("features", "must list at least one feature");
+    }
+    List<FeatureSpec> features = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (PlanNode node : nodes) {
+      String name = node.string("name", null);
+      FeatureType type = node.enumValue("type", FeatureType.class, FeatureType.NUMERIC);
+      Double min = node.number("min", null, -Double.MAX_VALUE, Double.MAX_VALUE, false);
+      Double max = node.number("max", null, -Double.MAX_VALUE, Double.MAX_VALUE, false);
+      List<String> categories = node.list("categories", List.of(),
+          v -> v.isTextual() || v.isNumber() ? v.asText() : null, "a string");
+      MissingValuePolicy missing = node.enumValue("missing", MissingValuePolicy.class, MissingValuePolicy.REJECT);
+      node.rejectUnknownKeys();
+      if (name != null && !names.add(name)) {
+        node.problem("name", "feature '%s' is declared twice".formatted(name));
+      }
+      if (min != null && max != null && min > max) {
+        node.problem("min", "value %s is above max %s".formatted(min, max));
+      }
+      if (type == FeatureType.CATEGORICAL) {
+        if (categories.isEmpty()) {
+          node.problem("categories", "a categorical feature needs a non-empty list of categories");
+        }
+        if (new HashSet<>(categories).size() != categories.size()) {
+          node.problem("categories", "lists a category twice: " + categories);
+        }
+        if (min != null || max != null) {
+          node.problem("min", "min and max apply to numeric features only");
+        }
+      } else if (!categories.isEmpty()) {
+        node.problem("categories", "categories apply to categorical features only");
+      }
+      features.add(new FeatureSpec(name == null ? "?" : name, type, min, max, categories, missing));
+    }
+    return features;
+  }
+
+  private static ModelSpec readModel(PlanNode node) {
+    List<Integer> hidden = node.list("hidden_units", List.of(128, 64, 32),
+        v -> v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 1 && v.intValue() <= 8192
+            ? v.intValue() : null,
+        "an integer from 1 to 8192");
+    if (hidden.size() > 16) {
+      node.problem("hidden_units", "at most 16 hidden layers are supported, got " + hidden.size());
+    }
+    double dropout = node.number("dropout", 0.3, 0.0, 1.0, true);
+    Activation activation = node.enumValue("activation", Activation.class, Activation.RELU);
+    long initSeed = node.longValue("init_seed", 1L);
+    node.rejectUnknownKeys();
+    return new ModelSpec(hidden, dropout, activation, initSeed);
+  }
+
+  private static TrainingSpec readTraining(PlanNode node) {
+    int epochs = node.integer("epochs", 1, 1, 1000);
+    int batchSize = node.integer("batch_size", 256, 1, 1 << 20);
+    double learningRate = node.number("learning_rate", 0.001, 1e-9, 10.0, false);
+    ImbalanceHandling imbalance = node.enumValue("imbalance", ImbalanceHandling.class, ImbalanceHandling.CLASS_WEIGHT);
+    Double classWeight = null;
+    if (node.has("class_weight")) {
+      String text = node.string("class_weight", "balanced");
+      if (!"balanced".equalsIgnoreCase(text)) {
+        classWeight = node.number("class_weight", null, 1.0, 1e6, false);
+        if (classWeight == null && !text.matches("[-+0-9.eE]+")) {
+          node.problem("class_weight", "value '%s' is neither 'balanced' nor a number from 1 to 1000000".formatted(text));
+        }
+      }
+    }
+    double maxClassWeight = node.number("max_class_weight", 100.0, 1.0, 1e6, false);
+    node.rejectUnknownKeys();
+    if (imbalance == ImbalanceHandling.BALANCED_SAMPLING && classWeight != null) {
+      node.problem("class_weight", "is not used with imbalance: balanced_sampling; remove it or use class_weight");
+    }
+    return new TrainingSpec(epochs, batchSize, learningRate, imbalance, classWeight, maxClassWeight);
+  }
+
+  private static RoundsSpec readRounds(PlanNode node) {
+    int count = node.integer("count", 40, 1, 100_000);
+    int perRound = 0;
+    if (node.has("participants_per_round")) {
+      String text = node.string("participants_per_round", "all");
+      if (!"all".equalsIgnoreCase(text)) {
+        perRound = node.integer("participants_per_round", 0, 1, 100_000);
+      }
+    }
+    int quorum = node.integer("min_quorum", 2, 1, 100_000);
+    int minMembers = node.integer("min_members_to_start", quorum, 1, 100_000);
+    Duration deadline = node.duration("deadline", Duration.ofMinutes(10), Duration.ofMillis(100), Duration.ofDays(7));
+    Duration evaluationDeadline = node.duration("evaluation_deadline", Duration.ofMinutes(5),
+        Duration.ofMillis(100), Duration.ofDays(7));
+    Duration joinTimeout = node.duration("join_timeout", Duration.ofMinutes(30), Duration.ofMillis(100), Duration.ofDays(7));
+    double serverLearningRate = node.number("server_learning_rate", 1.0, 1e-6, 100.0, false);
+    long seed = node.longValue("seed", 42L);
+    node.rejectUnknownKeys();
+    if (perRound > 0 && quorum > perRound) {
+      node.problem("min_quorum", "value %d is above participants_per_round %d: no round could ever commit"
+          .formatted(quorum, perRound));
+    }
+    if (minMembers < quorum) {
+      node.problem("min_members_to_start", "value %d is below min_quorum %d".formatted(minMembers, quorum));
+    }
+    return new RoundsSpec(count, perRound, quorum, minMembers, deadline, evaluationDeadline, joinTimeout,
+        serverLearningRate, seed);
+  }
+
+  private static EvaluationSpec readEvaluation(PlanNode node) {
+    double holdout = node.number("holdout_fraction", 0.2, 0.01, 0.9, false);
+    long seed = node.longValue("holdout_seed", 7L);
+    double threshold = node.number("threshold", 0.5, 0.0, 1.0, true);
+    node.rejectUnknownKeys();
+    if (threshold <= 0) {
+      node.problem("threshold", "value %s must be above 0".formatted(threshold));
+    }
+    return new EvaluationSpec(holdout, seed, threshold);
+  }
+}
