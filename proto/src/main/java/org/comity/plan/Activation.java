@@ -4,5 +4,6 @@ package org.comity.plan;
 public enum Activation {
   RELU,
   TANH,
-  ELU;
+  ELU,
+  LEAKY_RELU;
 }

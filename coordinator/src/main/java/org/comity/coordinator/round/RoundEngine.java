@@ -473,10 +473,14 @@ public final class RoundEngine {
   private void finishRound(ActiveRound round, Instant now, long version, EvaluationSummary validation) {
     RoundPhase outcomePhase = round.phase;
     String reason = round.lastReason;
-    reports.add(new RoundReport(round.round, round.attempt, outcomePhase, reason, round.selected,
+    RoundReport report = new RoundReport(round.round, round.attempt, outcomePhase, reason, round.selected,
         round.contributors.isEmpty() ? round.accepted : round.contributors, round.dropouts, version,
-        round.meanTrainLoss, validation, round.slowestTrainingMillis, Duration.between(round.startedAt, now)));
+        round.meanTrainLoss, validation, round.slowestTrainingMillis, Duration.between(round.startedAt, now));
+    reports.add(report);
     active = null;
+    for (RoundListener listener : listeners) {
+      listener.onRoundFinished(report);
+    }
   }
 
   private void finishRun(boolean completed, String reason) {

@@ -13,6 +13,9 @@ public interface RoundListener {
   /** A new global model version was committed. */
   default void onCommitted(ModelVersion version) {}
 
+  /** A round ended (committed or failed); its report is final. */
+  default void onRoundFinished(RoundReport report) {}
+
   /** The run ended (all rounds done, or it could not go on). */
   default void onRunFinished(RunOutcome outcome) {}
 }

@@ -99,6 +99,9 @@ public final class AgentRunner {
 
   /** Leaves the run politely (the coordinator counts the bank as a dropout at once). */
   public void leave(String reason) {
+    if (stopped) {
+      return;
+    }
     String current = session.get();
     stopped = true;
     if (current != null) {

@@ -4,6 +4,7 @@ import java.util.List;
 import org.comity.agent.data.BankDataset;
 import org.comity.agent.data.HoldoutSplit;
 import org.comity.agent.training.LocalModel;
+import org.comity.agent.training.LocalStatistics;
 import org.comity.agent.training.LocalTrainer;
 import org.comity.agent.training.Normalize;
 import org.comity.aggregation.metrics.ExampleEvaluator;
@@ -67,26 +68,13 @@ public final class TaskExecutor {
   }
 
   private StatsResult statistics() {
-    BankDataset training = data.training();
-    int columns = training.columns();
-    long[] counts = new long[columns];
-    double[] sums = new double[columns];
-    double[] squares = new double[columns];
-    float[] values = training.featuresRowMajor();
-    for (int i = 0; i < values.length; i++) {
-      float value = values[i];
-      if (!Float.isNaN(value)) {
-        int column = i % columns;
-        counts[column]++;
-        sums[column] += value;
-        squares[column] += (double) value * value;
-      }
+    LocalStatistics local = LocalStatistics.of(data.training());
+    StatsResult.Builder stats = StatsResult.newBuilder().setRows(local.rows()).setPositives(local.positives());
+    for (var column : local.columns()) {
+      stats.addFeatures(FeatureMoments.newBuilder().setCount(column.count()).setSum(column.sum())
+          .setSumOfSquares(column.sumOfSquares()));
     }
-    StatsResult.Builder stats = StatsResult.newBuilder().setRows(training.rows()).setPositives(training.positives());
-    for (int c = 0; c < columns; c++) {
-      stats.addFeatures(FeatureMoments.newBuilder().setCount(counts[c]).setSum(sums[c]).setSumOfSquares(squares[c]));
-    }
-    log.info("reported feature statistics of {} training rows", training.rows());
+    log.info("reported feature statistics of {} training rows", local.rows());
     return stats.build();
   }
 

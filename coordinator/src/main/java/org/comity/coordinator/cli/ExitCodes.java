@@ -1,0 +1,33 @@
+package org.comity.coordinator.cli;
+
+import org.comity.plan.PlanException;
+import picocli.CommandLine;
+
+/** Maps failures to the exit codes: 2 for bad input (with its message), 1 for anything else. */
+final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
+  static final int OK = 0;
+  static final int FAILURE = 1;
+  static final int BAD_INPUT = 2;
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    if (e instanceof PlanException || e instanceof BadInputException) {
+      commandLine.getErr().println("error: " + e.getMessage());
+      return BAD_INPUT;
+    }
+    commandLine.getErr().println("failed: " + e.getMessage());
+    if (Boolean.getBoolean("comity.debug")) {
+      e.printStackTrace(commandLine.getErr());
+    }
+    return FAILURE;
+  }
+
+  /** Bad input found after parsing (a file's content, an incompatible combination of flags). */
+  static final class BadInputException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadInputException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package org.comity.coordinator.cli;
+
+import org.comity.plan.FederationPlan;
+
+/** A few lines that tell the operator what a plan will do. */
+final class PlanSummary {
+  private PlanSummary() {}
+
+  static String describe(FederationPlan plan) {
+    var rounds = plan.rounds();
+    var training = plan.training();
+    return String.join("\n",
+        "plan '%s': OK".formatted(plan.name()),
+        "  features: %d columns -> %d model inputs; label '%s'".formatted(plan.features().size(), plan.inputWidth(), plan.label()),
+        "  model: %d-%s-1 %s, dropout %.2f, %d parameters".formatted(plan.inputWidth(),
+            String.join("-", plan.model().hiddenUnits().stream().map(String::valueOf).toList()),
+            plan.model().activation().name().toLowerCase(), plan.model().dropout(), plan.modelLayout().parameterCount()),
+        "  local training: %d epoch(s), batch %d, learning rate %s, %s".formatted(training.epochs(),
+            training.batchSize(), training.learningRate(), training.imbalance().name().toLowerCase()
+                + (training.classWeight() == null ? " (balanced weight, cap " + training.maxClassWeight() + ")" : " " + training.classWeight())),
+        "  rounds: %d, %s per round, quorum %d, start with %d member(s), deadline %s".formatted(rounds.count(),
+            rounds.participantsPerRound() == 0 ? "all members" : rounds.participantsPerRound() + " members",
+            rounds.minQuorum(), rounds.minMembersToStart(), rounds.deadline()),
+        "  evaluation: holdout %.0f%% per bank, threshold %s".formatted(plan.evaluation().holdoutFraction() * 100,
+            plan.evaluation().threshold()));
+  }
+}

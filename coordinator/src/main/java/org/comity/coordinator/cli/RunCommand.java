@@ -1,0 +1,88 @@
+package org.comity.coordinator.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.comity.coordinator.round.RunOutcome;
+import org.comity.coordinator.server.CoordinatorOptions;
+import org.comity.coordinator.server.CoordinatorServer;
+import org.comity.plan.FederationPlan;
+import org.comity.plan.PlanHash;
+import org.comity.plan.PlanLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: serves one run of a plan until its rounds are done. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Runs the coordinator for one run of a federation plan and exits when the run ends.")
+final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = "--plan", required = true, paramLabel = "FILE", description = "Federation plan (YAML).")
+  Path plan;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--port", defaultValue = "7443", paramLabel = "PORT", description = "TCP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "Run identifier (default: random).")
+  String runId;
+
+  @Option(names = "--poll-timeout", defaultValue = "10s", paramLabel = "DURATION",
+      description = "How long a member's long poll is held (default: ${DEFAULT-VALUE}).")
+  String pollTimeout;
+
+  @Option(names = "--max-message-mib", defaultValue = "64", paramLabel = "MIB",
+      description = "Largest inbound message in MiB (default: ${DEFAULT-VALUE}).")
+  int maxMessageMib;
+
+  @Option(names = "--insecure-plaintext-on-network",
+      description = "Allow a non-loopback bind without mutual TLS. Unauthenticated: for isolated test networks only.")
+  boolean plaintextOnNetwork;
+
+  @Override
+  public Integer call() throws Exception {
+    FederationPlan loaded = PlanLoader.load(plan);
+    Duration poll = Durations.parse("--poll-timeout", pollTimeout);
+    if (port < 0 || port > 65535) {
+      throw new ExitCodes.BadInputException("--port must be 0-65535, got " + port);
+    }
+    if (maxMessageMib < 1 || maxMessageMib > 1024) {
+      throw new ExitCodes.BadInputException("--max-message-mib must be 1-1024, got " + maxMessageMib);
+    }
+    if (!isLoopback(bind) && !plaintextOnNetwork) {
+      throw new ExitCodes.BadInputException(("--bind %s is not a loopback address, and this coordinator has no mutual "
+          + "TLS configured: the connection would be unauthenticated. Bind to 127.0.0.1, or pass "
+          + "--insecure-plaintext-on-network for an isolated test network.").formatted(bind));
+    }
+    CoordinatorOptions options = CoordinatorOptions.defaults().withBindAddress(bind).withPort(port)
+        .withPolling(poll, poll.multipliedBy(2).plusSeconds(5)).withRunId(runId).withMaxMessageBytes(maxMessageMib << 20);
+    log.info("plan {} ({}), hash {}", plan, loaded.name(), PlanHash.of(loaded));
+    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, CoordinatorServer.plaintext(), Clock.systemUTC())) {
+      System.out.printf("coordinator listening on %s:%d, run %s; waiting for %d member(s)%n", bind, server.port(),
+          server.engine().runId(), loaded.rounds().minMembersToStart());
+      RunOutcome outcome = server.runFinished().join();
+      // Give polling members one poll period to learn that the run is over before the server goes away.
+      Thread.sleep(Math.min(poll.toMillis(), 5000));
+      System.out.printf("run %s ended: %s%n", server.engine().runId(), outcome.reason());
+      server.models().latest().ifPresent(v -> System.out.printf("latest version %d (sha256 %s)%n", v.version(), v.weightsHash()));
+      return outcome.completed() ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+  }
+
+  private static boolean isLoopback(String address) throws ExitCodes.BadInputException {
+    try {
+      return InetAddress.getByName(address).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new ExitCodes.BadInputException("--bind: unknown address '%s'".formatted(address));
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package org.comity.agent.cli;
+
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.comity.agent.data.CsvDataLoader;
+import org.comity.agent.data.DataCheckReport;
+import org.comity.agent.data.HoldoutSplit;
+import org.comity.agent.model.DeviceSelection;
+import org.comity.agent.model.SessionThreads;
+import org.comity.agent.runtime.AgentOutcome;
+import org.comity.agent.runtime.AgentRunner;
+import org.comity.agent.runtime.TaskExecutor;
+import org.comity.agent.training.LocalModel;
+import org.comity.agent.training.TensorFlowLocalModel;
+import org.comity.plan.FederationPlan;
+import org.comity.plan.PlanLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: takes part in a run of the plan with the bank's data. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Joins the coordinator's run and trains on the bank's data when asked. Raw rows never leave the bank.")
+final class RunCommand implements Callable<Integer> {
+  @Option(names = "--plan", required = true, paramLabel = "FILE", description = "Federation plan (YAML), as agreed with the operator.")
+  Path plan;
+
+  @Option(names = "--data", required = true, paramLabel = "CSV", description = "The bank's data export (CSV with header).")
+  Path data;
+
+  @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "The coordinator's address.")
+  String coordinator;
+
+  @Option(names = "--member-id", required = true, paramLabel = "ID", description = "This bank's member id.")
+  String memberId;
+
+  @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
+      description = "Training device: cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}). GPU needs the gpu build.")
+  String device;
+
+  @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+      description = "CPU threads for TensorFlow (default: all processors).")
+  int threads;
+
+  @Option(names = "--reconnect-patience", defaultValue = "300", paramLabel = "SECONDS",
+      description = "How long to keep retrying an unreachable coordinator (default: ${DEFAULT-VALUE}).")
+  int reconnectPatienceSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    FederationPlan loaded = PlanLoader.load(plan);
+    DeviceSelection deviceSelection;
+    try {
+      deviceSelection = DeviceSelection.parse(device);
+    } catch (IllegalArgumentException e) {
+      throw new ExitCodes.BadInputException("--device: " + e.getMessage());
+    }
+    if (threads < 0 || threads > 1024) {
+      throw new ExitCodes.BadInputException("--threads must be 0 (all processors) to 1024, got " + threads);
+    }
+    if (reconnectPatienceSeconds < 1) {
+      throw new ExitCodes.BadInputException("--reconnect-patience must be at least 1 second");
+    }
+    validateTarget(coordinator);
+    DataCheckReport report = new CsvDataLoader(loaded).load(data);
+    if (!report.ok()) {
+      throw new ExitCodes.BadInputException(report.describe());
+    }
+    System.err.println(report.describe());
+    HoldoutSplit split = HoldoutSplit.of(report.dataset(), loaded.evaluation().holdoutFraction(),
+        loaded.evaluation().holdoutSeed());
+    SessionThreads sessionThreads = threads == 0 ? SessionThreads.forThisMachine() : new SessionThreads(threads, Math.min(2, threads));
+    ManagedChannel channel = NettyChannelBuilder.forTarget(coordinator, InsecureChannelCredentials.create())
+        .maxInboundMessageSize(64 << 20)
+        .build();
+    try (LocalModel model = TensorFlowLocalModel.factory(deviceSelection, sessionThreads)
+        .create(loaded, loaded.model().initSeed())) {
+      AgentRunner runner = new AgentRunner(memberId, loaded, channel, new TaskExecutor(loaded, split, model),
+          Duration.ofSeconds(reconnectPatienceSeconds));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> runner.leave("agent shut down")));
+      AgentOutcome outcome = runner.run();
+      System.out.printf("run finished: %s (%d results accepted, %d rejected)%n", outcome.reason(),
+          outcome.tasksCompleted(), outcome.tasksRejected());
+      return ExitCodes.OK;
+    } finally {
+      channel.shutdown();
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void validateTarget(String target) throws ExitCodes.BadInputException {
+    try {
+      URI uri = new URI("dns://x/" + target);
+      String authority = new URI("tcp://" + target).getAuthority();
+      if (authority == null || new URI("tcp://" + target).getPort() < 1 || uri.getPath() == null) {
+        throw new ExitCodes.BadInputException("--coordinator must be HOST:PORT, got '%s'".formatted(target));
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new ExitCodes.BadInputException("--coordinator must be HOST:PORT, got '%s'".formatted(target));
+    }
+  }
+}

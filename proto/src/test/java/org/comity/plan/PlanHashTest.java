@@ -1,0 +1,46 @@
+package org.comity.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PlanHashTest {
+  @Test
+  void layoutCommentsKeyOrderAndSpelledOutDefaults_doNotChangeTheHash() throws PlanException {
+    // given
+    String compact = "label: y\nfeatures: [{name: a, type: numeric}]\n";
+    String verbose = """
+        # the same plan, written out
+        features:
+          - type: numeric
+            name: a
+            missing: reject
+        label: y
+        model:
+          dropout: 0.3
+          hidden_units: [128, 64, 32]
+        rounds:
+          deadline: 600s
+        """;
+    // then
+    assertEquals(PlanHash.of(PlanLoader.parse(compact, "a")), PlanHash.of(PlanLoader.parse(verbose, "b")));
+  }
+
+  @Test
+  void anyChangeOfMeaning_changesTheHash() throws PlanException {
+    String base = "label: y\nfeatures: [{name: a}]\n";
+    String hash = PlanHash.of(PlanLoader.parse(base, "a"));
+    assertNotEquals(hash, PlanHash.of(PlanLoader.parse(base + "rounds: {count: 41}\n", "b")));
+    assertNotEquals(hash, PlanHash.of(PlanLoader.parse(base + "training: {learning_rate: 0.002}\n", "b")));
+    assertNotEquals(hash, PlanHash.of(PlanLoader.parse(base + "rounds: {deadline: 601s}\n", "b")));
+    assertNotEquals(hash, PlanHash.of(PlanLoader.parse("label: y\nfeatures: [{name: b}]\n", "b")));
+  }
+
+  @Test
+  void hash_isLowercaseHexSha256() throws PlanException {
+    String hash = PlanHash.of(PlanLoader.parse("label: y\nfeatures: [{name: a}]\n", "a"));
+    assertTrue(hash.matches("[0-9a-f]{64}"), hash);
+  }
+}

@@ -1,0 +1,123 @@
+package org.comity.simulation.run;
+
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.comity.agent.data.CsvDataLoader;
+import org.comity.agent.data.DataCheckReport;
+import org.comity.agent.data.HoldoutSplit;
+import org.comity.agent.runtime.AgentOutcome;
+import org.comity.agent.runtime.AgentRunner;
+import org.comity.agent.runtime.TaskExecutor;
+import org.comity.agent.training.LocalModel;
+import org.comity.agent.training.LocalModelFactory;
+import org.comity.coordinator.round.RoundListener;
+import org.comity.coordinator.round.RoundReport;
+import org.comity.coordinator.round.RunOutcome;
+import org.comity.coordinator.server.CoordinatorOptions;
+import org.comity.coordinator.server.CoordinatorServer;
+import org.comity.plan.FederationPlan;
+
+/**
+ * The federated regime of a simulation: the real coordinator and one real agent per bank in this JVM, talking
+ * gRPC over loopback, the same code paths as a production deployment (no shortcut aggregator).
+ */
+public final class FederatedRegime {
+  /** What the federated run produced. */
+  public record Outcome(CoordinatorServer coordinator, RunOutcome run, List<RoundReport> rounds) {}
+
+  private final LocalModelFactory models;
+  private final Consumer<RoundReport> onRound;
+  private final List<AgentRunner> runners = new ArrayList<>();
+
+  public FederatedRegime(LocalModelFactory models, Consumer<RoundReport> onRound) {
+    this.models = models;
+    this.onRound = onRound;
+  }
+
+  /**
+   * Runs the federation to its end. The returned coordinator is still open (its model registry is read by the
+   * caller) and must be closed by the caller.
+   */
+  public Outcome run(PreparedConsortium consortium, Duration timeout) throws IOException, InterruptedException {
+    FederationPlan plan = consortium.plan();
+    List<HoldoutSplit> splits = new ArrayList<>();
+    for (PreparedConsortium.BankFile bank : consortium.banks()) {
+      DataCheckReport report = new CsvDataLoader(plan).load(bank.csv());
+      if (!report.ok()) {
+        throw new IllegalArgumentException(report.describe());
+      }
+      splits.add(HoldoutSplit.of(report.dataset(), plan.evaluation().holdoutFraction(), plan.evaluation().holdoutSeed()));
+    }
+    CoordinatorOptions options = CoordinatorOptions.defaults().withPort(0)
+        .withPolling(Duration.ofSeconds(2), Duration.ofSeconds(8)).withRunId("simulation");
+    CoordinatorServer coordinator = CoordinatorServer.start(plan, options, CoordinatorServer.plaintext(),
+        Clock.systemUTC(), new RoundListener() {
+          @Override
+          public void onRoundFinished(RoundReport report) {
+            if (report.round() > 0) {
+              onRound.accept(report);
+            }
+          }
+        });
+    ExecutorService agents = Executors.newFixedThreadPool(consortium.banks().size(), r -> {
+      Thread thread = new Thread(r, "simulated-bank");
+      thread.setDaemon(true);
+      return thread;
+    });
+    List<ManagedChannel> channels = new ArrayList<>();
+    List<LocalModel> localModels = new ArrayList<>();
+    List<Future<AgentOutcome>> outcomes = new ArrayList<>();
+    try {
+      for (int i = 0; i < consortium.banks().size(); i++) {
+        String memberId = consortium.banks().get(i).memberId();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port(),
+            InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build();
+        channels.add(channel);
+        LocalModel model = models.create(plan, plan.model().initSeed());
+        localModels.add(model);
+        AgentRunner runner = new AgentRunner(memberId, plan, channel, new TaskExecutor(plan, splits.get(i), model),
+            Duration.ofMinutes(1));
+        runners.add(runner);
+        outcomes.add(agents.submit(runner::run));
+      }
+      RunOutcome run;
+      try {
+        run = coordinator.runFinished().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("the federated run did not finish within " + timeout, e);
+      }
+      for (Future<AgentOutcome> outcome : outcomes) {
+        try {
+          outcome.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          // A bank that crashed or was stopped has no outcome; the coordinator's reports say what it missed.
+        }
+      }
+      return new Outcome(coordinator, run, coordinator.engine().reports());
+    } finally {
+      agents.shutdownNow();
+      for (ManagedChannel channel : channels) {
+        channel.shutdownNow();
+      }
+      for (LocalModel model : localModels) {
+        model.close();
+      }
+    }
+  }
+
+  /** Simulates a crash of bank {@code index}: its connection drops with no goodbye. */
+  public void crashBank(int index) {
+    runners.get(index).crash();
+  }
+}

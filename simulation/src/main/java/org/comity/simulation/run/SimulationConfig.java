@@ -1,0 +1,38 @@
+package org.comity.simulation.run;
+
+import java.nio.file.Path;
+
+/**
+ * What to simulate.
+ *
+ * @param planFile federation plan, or {@code null} to use the built-in plan (synthetic) or infer one from the CSV
+ * @param banks number of virtual banks
+ * @param rounds training rounds, or {@code null} to keep the plan's count
+ * @param seed seed of the data, partition and plan; same seed, same numbers
+ * @param data a real labelled CSV to partition across the banks, or {@code null} for the synthetic consortium
+ * @param test the test CSV for {@code data} (required with it)
+ * @param label label column of {@code data}
+ * @param partition partition of {@code data}: {@code iid}, {@code dirichlet:ALPHA}, {@code size:ALPHA}
+ * @param outDir where bank files, logs and {@code results.json} go
+ * @param threadsPerBank TensorFlow intra-op threads per bank
+ */
+public record SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
+    String partition, Path outDir, int threadsPerBank) {
+  public SimulationConfig {
+    if (banks < 2 || banks > 200) {
+      throw new IllegalArgumentException("--banks must be 2 to 200, got " + banks);
+    }
+    if (rounds != null && (rounds < 1 || rounds > 100_000)) {
+      throw new IllegalArgumentException("--rounds must be 1 to 100000, got " + rounds);
+    }
+    if (data != null && test == null) {
+      throw new IllegalArgumentException("--data needs --test: the three regimes are compared on a separate test CSV");
+    }
+    if (data == null && test != null) {
+      throw new IllegalArgumentException("--test is only used with --data");
+    }
+    if (threadsPerBank < 1) {
+      throw new IllegalArgumentException("threads per bank must be >= 1, got " + threadsPerBank);
+    }
+  }
+}
