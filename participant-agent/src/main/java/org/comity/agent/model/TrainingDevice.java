@@ -14,24 +14,24 @@ import org.tensorflow.DeviceSpec;
  * @param gpu whether a GPU trains
  * @param physicalGpuIndex the selected GPU's ordinal on the host; 0 for CPU
  */
-record TrainingDevice(boolean gpu, int physicalGpuIndex) {
+public record TrainingDevice(boolean gpu, int physicalGpuIndex) {
 
-  TrainingDevice {
+  public TrainingDevice {
     if (physicalGpuIndex < 0 || (!gpu && physicalGpuIndex != 0)) {
       throw new IllegalArgumentException("invalid device gpu=%s index=%d".formatted(gpu, physicalGpuIndex));
     }
   }
 
-  static TrainingDevice cpu() {
+  public static TrainingDevice cpu() {
     return new TrainingDevice(false, 0);
   }
 
-  static TrainingDevice gpu(int physicalIndex) {
+  public static TrainingDevice gpu(int physicalIndex) {
     return new TrainingDevice(true, physicalIndex);
   }
 
   /** Device set on every op the model builds: {@code /device:CPU:0} or {@code /device:GPU:0} (the visible GPU). */
-  DeviceSpec placement() {
+  public DeviceSpec placement() {
     return DeviceSpec.newBuilder()
         .deviceType(gpu ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU)
         .deviceIndex(0)
@@ -39,7 +39,7 @@ record TrainingDevice(boolean gpu, int physicalGpuIndex) {
   }
 
   /** Human-readable summary for logs and status, e.g. {@code CPU (2 intra-op threads, 2 inter-op threads)}. */
-  String describe(SessionThreads threads) {
+  public String describe(SessionThreads threads) {
     String threadText =
         "%d intra-op threads, %d inter-op threads"
             .formatted(threads.intraOpThreads(), threads.interOpThreads());

@@ -29,7 +29,7 @@ import org.tensorflow.types.TFloat32;
  *       existed before in the process.
  * </ul>
  */
-final class TrainingSessionFactory {
+public final class TrainingSessionFactory {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingSessionFactory.class);
 
@@ -40,7 +40,7 @@ final class TrainingSessionFactory {
    *
    * @throws IllegalStateException if an explicit GPU was requested and TensorFlow cannot place an op on it
    */
-  static TrainingDevice resolve(DeviceSelection selection) {
+  public static TrainingDevice resolve(DeviceSelection selection) {
     switch (selection.kind()) {
       case CPU:
         return TrainingDevice.cpu();
@@ -60,7 +60,7 @@ final class TrainingSessionFactory {
   }
 
   /** Session configuration for training on {@code device} with {@code threads}. */
-  static ConfigProto sessionConfig(TrainingDevice device, SessionThreads threads) {
+  public static ConfigProto sessionConfig(TrainingDevice device, SessionThreads threads) {
     ConfigProto.Builder config = baseConfig(threads);
     if (device.gpu()) {
       config.setAllowSoftPlacement(true).setGpuOptions(gpuOptions(device.physicalGpuIndex()));
@@ -99,8 +99,16 @@ final class TrainingSessionFactory {
         return result.size() == 1;
       }
     } catch (TensorFlowException | IllegalArgumentException | IllegalStateException e) {
-      LOG.debug("GPU {} not usable: {}", physicalGpuIndex, e.getMessage());
+      LOG.debug("GPU {} not usable: {}", physicalGpuIndex, firstLine(e.getMessage()));
       return false;
     }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no message";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 }
