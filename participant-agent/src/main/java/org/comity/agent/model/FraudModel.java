@@ -165,6 +165,9 @@ public final class FraudModel implements AutoCloseable {
    * @param shuffleSeed source of the row order and of every dropout mask of this epoch
    * @return the mean weighted training loss over all rows and the rows seen
    * @throws IllegalArgumentException on inconsistent sizes or non-finite values, before any step is taken
+   * @throws org.tensorflow.exceptions.TensorFlowException if TensorFlow fails during a step; the weights and Adam
+   *     state then reflect the steps already taken, so the caller should restore the round's start weights with
+   *     {@link #setWeights} and {@link #resetOptimizerState()} before retrying
    */
   public synchronized EpochResult trainEpoch(
       float[] featuresRowMajor, float[] labels, int rows, float positiveClassWeight, long shuffleSeed) {
