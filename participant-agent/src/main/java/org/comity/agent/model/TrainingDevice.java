@@ -3,7 +3,7 @@ package org.comity.agent.model;
 import org.tensorflow.DeviceSpec;
 
 /**
- * The device a model actually trains on, after {@link DeviceSelection#AUTO auto} has been resolved.
+ * The device a model actually trains on, after {@link DeviceSelection.Kind#AUTO auto} has been resolved.
  *
  * <p>A GPU session makes only its physical GPU visible to TensorFlow ({@code visible_device_list = N}), so inside
  * the process that GPU is {@code /device:GPU:0}. That is why {@link #placement()} is always index 0: ops that

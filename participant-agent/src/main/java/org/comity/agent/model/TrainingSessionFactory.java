@@ -1,5 +1,7 @@
 package org.comity.agent.model;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -24,7 +26,7 @@ import org.tensorflow.types.TFloat32;
  *       cannot place it, creation fails instead of silently training on CPU. The training session then has
  *       {@code visible_device_list = "N"}, {@code allow_growth} (banks may share the card) and
  *       {@code allow_soft_placement}, so ops without a GPU kernel (e.g. int64 index arithmetic) fall back to CPU.
- *   <li>AUTO: probes GPU 0; GPU 0 if the probe succeeds, otherwise CPU.
+ *   <li>AUTO: probes GPU 0; GPU 0 if the probe succeeds, otherwise CPU. Probe results are cached per process.
  *   <li>Always {@code use_per_session_threads}: the thread counts given are the ones used, whatever sessions
  *       existed before in the process.
  * </ul>
@@ -32,6 +34,9 @@ import org.tensorflow.types.TFloat32;
 public final class TrainingSessionFactory {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingSessionFactory.class);
+
+  /** Probe results per physical GPU; the devices TensorFlow can use do not change during a process. */
+  private static final Map<Integer, Boolean> GPU_USABLE = new ConcurrentHashMap<>();
 
   private TrainingSessionFactory() {}
 
@@ -84,8 +89,12 @@ public final class TrainingSessionFactory {
         .build();
   }
 
-  /** Runs an identity op pinned to the GPU with soft placement off; any TensorFlow failure means "not usable". */
   private static boolean gpuUsable(int physicalGpuIndex) {
+    return GPU_USABLE.computeIfAbsent(physicalGpuIndex, TrainingSessionFactory::probeGpu);
+  }
+
+  /** Runs an identity op pinned to the GPU with soft placement off; any TensorFlow failure means "not usable". */
+  private static boolean probeGpu(int physicalGpuIndex) {
     ConfigProto probeConfig =
         baseConfig(new SessionThreads(1, 1))
             .setAllowSoftPlacement(false)
