@@ -1,0 +1,68 @@
+package org.comity.agent.model;
+
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The complete training graph: inputs, network, loss, gated Adam, weight read/write. Holds op handles only; owns no
+ * native resource (the {@link Graph} is owned by {@link FraudModel}).
+ *
+ * <p>Every op built here goes through one {@link Ops} carrying the training device, so placement is uniform.
+ */
+final class FraudModelGraph {
+
+  final Placeholder<TFloat32> features;
+  final Placeholder<TFloat32> labels;
+  final Placeholder<TFloat32> positiveClassWeight;
+  /** {@code int64 [hiddenLayers, 2]}; null when the network has no dropout. */
+  final Placeholder<TInt64> dropoutSeeds;
+  final Placeholder<TFloat32> newWeights;
+  final Operand<TFloat32> trainingLoss;
+  final Operand<TFloat32> probabilities;
+  final Operand<TFloat32> currentWeights;
+  final Op trainStep;
+  final Op assignWeights;
+  final Op resetOptimizer;
+
+  private FraudModelGraph(Graph graph, Ops tf, ModelArchitecture architecture, TrainingHyperparameters hyper) {
+    DenseNetworkGraph network = DenseNetworkGraph.createVariables(tf, architecture);
+    features =
+        tf.withName("features")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, architecture.inputWidth())));
+    labels = tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+    positiveClassWeight =
+        tf.withName("positive_class_weight").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    dropoutSeeds =
+        network.usesDropout()
+            ? tf.withName("dropout_seeds")
+                .placeholder(
+                    TInt64.class, Placeholder.shape(Shape.of(architecture.hiddenUnits().size(), 2)))
+            : null;
+    newWeights =
+        tf.withName("new_weights")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(architecture.parameterCount())));
+
+    Operand<TFloat32> trainingLogits = network.trainingLogits(tf, features, dropoutSeeds);
+    trainingLoss = WeightedBinaryCrossEntropy.meanLoss(tf, trainingLogits, labels, positiveClassWeight);
+    GatedAdamOptimizer adam =
+        GatedAdamOptimizer.minimize(graph, tf, trainingLoss, network.variables(), hyper);
+    trainStep = adam.step();
+    resetOptimizer = adam.reset();
+
+    probabilities = tf.withName("fraud_probability").math.sigmoid(network.inferenceLogits(tf, features));
+    currentWeights = network.flatWeights(tf);
+    assignWeights = network.assignFromFlat(tf, newWeights);
+  }
+
+  static FraudModelGraph build(
+      Graph graph, TrainingDevice device, ModelArchitecture architecture, TrainingHyperparameters hyper) {
+    Ops tf = Ops.create(graph).withDevice(device.placement());
+    return new FraudModelGraph(graph, tf, architecture, hyper);
+  }
+}

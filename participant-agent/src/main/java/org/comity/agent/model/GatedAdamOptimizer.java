@@ -1,0 +1,110 @@
+package org.comity.agent.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Adam written with raw ops so that one step is deterministic.
+ *
+ * <p>Why not TF Java's framework {@code Adam}: it updates the beta powers unordered against {@code ApplyAdam}
+ * (one step gave one of four values across sessions), and ungated {@code ApplyAdam} on reference variables
+ * overwrites weights while back-propagation still reads them. Here every {@code ApplyAdam} has a control dependency
+ * on ALL gradients, so no weight changes before the whole backward pass has finished, and the beta-power updates
+ * have a control dependency on every {@code ApplyAdam}, so each step uses {@code beta^t} of its own step. With this
+ * ordering training is bit-identical across runs on one CPU.
+ *
+ * <p>Slots are flat-named {@code <variable>_m}, {@code <variable>_v}; beta powers are {@code adam_beta1_power},
+ * {@code adam_beta2_power} and start at {@code beta1}, {@code beta2} (ApplyAdam's {@code t = 1} convention).
+ */
+final class GatedAdamOptimizer {
+
+  private final Op step;
+  private final Op reset;
+
+  private GatedAdamOptimizer(Op step, Op reset) {
+    this.step = step;
+    this.reset = reset;
+  }
+
+  /**
+   * Adds gradients of {@code loss} with respect to {@code variables}, the slots and the gated update to the graph.
+   * Slot and update ops are built through {@code tf} (and thus carry its device); the gradient ops come from
+   * {@link Graph#addGradients} and are placed by TensorFlow's placer.
+   */
+  static GatedAdamOptimizer minimize(
+      Graph graph,
+      Ops tf,
+      Operand<TFloat32> loss,
+      List<Variable<TFloat32>> variables,
+      TrainingHyperparameters hyperparameters) {
+    Output<?>[] variableOutputs = new Output<?>[variables.size()];
+    for (int index = 0; index < variables.size(); index++) {
+      variableOutputs[index] = variables.get(index).asOutput();
+    }
+    Output<?>[] gradients = graph.addGradients(loss.asOutput(), variableOutputs);
+
+    float beta1 = (float) hyperparameters.beta1();
+    float beta2 = (float) hyperparameters.beta2();
+    Variable<TFloat32> beta1Power = tf.withName("adam_beta1_power").variable(tf.constant(beta1));
+    Variable<TFloat32> beta2Power = tf.withName("adam_beta2_power").variable(tf.constant(beta2));
+    Operand<TFloat32> learningRate = tf.constant((float) hyperparameters.learningRate());
+    Operand<TFloat32> beta1Constant = tf.constant(beta1);
+    Operand<TFloat32> beta2Constant = tf.constant(beta2);
+    Operand<TFloat32> epsilon = tf.constant((float) hyperparameters.epsilon());
+
+    List<org.tensorflow.Operation> allGradients = new ArrayList<>();
+    for (Output<?> gradient : gradients) {
+      allGradients.add(gradient.op());
+    }
+    Ops afterAllGradients = tf.withControlDependencyOps(allGradients);
+
+    List<Op> updates = new ArrayList<>();
+    List<Op> resets = new ArrayList<>();
+    for (int index = 0; index < variables.size(); index++) {
+      Variable<TFloat32> variable = variables.get(index);
+      String name = variable.op().name();
+      Variable<TFloat32> firstMoment = tf.withName(name + "_m").variable(tf.zerosLike(variable));
+      Variable<TFloat32> secondMoment = tf.withName(name + "_v").variable(tf.zerosLike(variable));
+      updates.add(
+          afterAllGradients.train.applyAdam(
+              variable,
+              firstMoment,
+              secondMoment,
+              beta1Power,
+              beta2Power,
+              learningRate,
+              beta1Constant,
+              beta2Constant,
+              epsilon,
+              gradients[index].expect(TFloat32.class)));
+      resets.add(tf.assign(firstMoment, tf.zerosLike(firstMoment)));
+      resets.add(tf.assign(secondMoment, tf.zerosLike(secondMoment)));
+    }
+    Ops afterAllUpdates = tf.withControlDependencies(updates);
+    Op advanceBeta1 = afterAllUpdates.assign(beta1Power, afterAllUpdates.math.mul(beta1Power, beta1Constant));
+    Op advanceBeta2 = afterAllUpdates.assign(beta2Power, afterAllUpdates.math.mul(beta2Power, beta2Constant));
+    Op step = tf.withName("adam_step").withControlDependencies(List.of(advanceBeta1, advanceBeta2)).noOp();
+
+    resets.add(tf.assign(beta1Power, tf.constant(beta1)));
+    resets.add(tf.assign(beta2Power, tf.constant(beta2)));
+    Op reset = tf.withName("adam_reset").withControlDependencies(resets).noOp();
+    return new GatedAdamOptimizer(step, reset);
+  }
+
+  /** One Adam step on every variable, then the beta-power advance. */
+  Op step() {
+    return step;
+  }
+
+  /** Moments to zero and beta powers to their initial values. */
+  Op reset() {
+    return reset;
+  }
+}
