@@ -36,13 +36,19 @@ public final class FederatedRegime {
   /** What the federated run produced. */
   public record Outcome(CoordinatorServer coordinator, RunOutcome run, List<RoundReport> rounds) {}
 
+  /** Loopback coordinator settings for simulations: short polls, so a crashed bank is noticed within seconds. */
+  public static final CoordinatorOptions SIMULATION_OPTIONS = CoordinatorOptions.defaults().withPort(0)
+      .withPolling(Duration.ofSeconds(2), Duration.ofSeconds(8)).withRunId("simulation");
+
   private final LocalModelFactory models;
   private final Consumer<RoundReport> onRound;
-  private final List<AgentRunner> runners = new ArrayList<>();
+  private final CoordinatorOptions options;
+  private final List<AgentRunner> runners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  public FederatedRegime(LocalModelFactory models, Consumer<RoundReport> onRound) {
+  public FederatedRegime(LocalModelFactory models, Consumer<RoundReport> onRound, CoordinatorOptions options) {
     this.models = models;
     this.onRound = onRound;
+    this.options = options;
   }
 
   /**
@@ -59,8 +65,6 @@ public final class FederatedRegime {
       }
       splits.add(HoldoutSplit.of(report.dataset(), plan.evaluation().holdoutFraction(), plan.evaluation().holdoutSeed()));
     }
-    CoordinatorOptions options = CoordinatorOptions.defaults().withPort(0)
-        .withPolling(Duration.ofSeconds(2), Duration.ofSeconds(8)).withRunId("simulation");
     CoordinatorServer coordinator = CoordinatorServer.start(plan, options, CoordinatorServer.plaintext(),
         Clock.systemUTC(), new RoundListener() {
           @Override

@@ -40,7 +40,7 @@ public final class SimulationRunner {
 
     long start = System.nanoTime();
     progress.stage("federated (%d banks)".formatted(consortium.banks().size()), rounds);
-    FederatedRegime federatedRegime = new FederatedRegime(models, progress::round);
+    FederatedRegime federatedRegime = new FederatedRegime(models, progress::round, FederatedRegime.SIMULATION_OPTIONS);
     RegimeResult federated;
     List<RoundReport> reports;
     try (var coordinator = federatedRegime.run(consortium, Duration.ofHours(6)).coordinator()) {
