@@ -178,6 +178,9 @@ public final class RdpOrders {
         || lower.equals("+infinity")) {
       return Double.POSITIVE_INFINITY;
     }
+    if (lower.equals("-inf") || lower.equals("-infinity")) {
+      return Double.NEGATIVE_INFINITY; // rejected by the range check with the usual message
+    }
     if (lower.contains("nan") || lower.contains("infinity") || lower.endsWith("d")
         || lower.endsWith("f") || lower.startsWith("0x")) {
       // Double.parseDouble also accepts "NaN", "1d", "1f", hex floats: not part of the syntax.
