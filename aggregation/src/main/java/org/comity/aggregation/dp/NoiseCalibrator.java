@@ -68,9 +68,10 @@ public final class NoiseCalibrator {
         if (high > MAX_NOISE_MULTIPLIER) {
           throw new IllegalArgumentException(
               ("targetEpsilon %s is not reachable with noise multiplier up to %s "
-                      + "(samplingRate %s, steps %d, delta %s, %d orders)")
+                      + "(samplingRate %s, steps %d, delta %s, %d orders); even with no privacy loss per "
+                      + "step these orders give epsilon >= %s, so add larger orders or relax the target")
                   .formatted(targetEpsilon, MAX_NOISE_MULTIPLIER, samplingRate, steps, delta,
-                      orders.size()));
+                      orders.size(), smallestEpsilonOfOrders(orders, delta)));
         }
       }
     }
@@ -94,6 +95,22 @@ public final class NoiseCalibrator {
   public static double noiseMultiplierFor(
       double targetEpsilon, double samplingRate, long steps, double delta, double[] orders) {
     return noiseMultiplierFor(targetEpsilon, samplingRate, steps, delta, RdpOrders.of(orders));
+  }
+
+  /**
+   * The conversion's epsilon as RDP tends to 0, ignoring the KL shortcut (which needs RDP below about delta^2): the
+   * floor that the largest orders impose. {@code +Infinity} if no order is above 1.01.
+   */
+  private static double smallestEpsilonOfOrders(RdpOrders orders, double delta) {
+    double floor = Double.POSITIVE_INFINITY;
+    for (double alpha : orders.values()) {
+      if (alpha > 1.01 && alpha < Double.POSITIVE_INFINITY) {
+        floor = Math.min(floor, Math.log1p(-1.0 / alpha) - Math.log(delta * alpha) / (alpha - 1.0));
+      } else if (alpha == Double.POSITIVE_INFINITY) {
+        floor = 0.0;
+      }
+    }
+    return Math.max(0.0, floor);
   }
 
   @FunctionalInterface

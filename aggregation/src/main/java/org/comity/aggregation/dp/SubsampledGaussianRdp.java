@@ -20,6 +20,8 @@ final class SubsampledGaussianRdp {
   /** Stop the fractional series once both new terms are below exp(-30), as {@code dp_accounting} does. */
   private static final double SERIES_STOP_LOG_TERM = -30.0;
   private static final int MAX_SERIES_TERMS = 10_000_000;
+  /** log(A) below minus this is an error, not rounding; rounding in the sums is around 1e-16 per term. */
+  private static final double NEGATIVE_LOG_A_TOLERANCE = 1e-10;
   private static final double LOG_HALF = Math.log(0.5);
   private static final double SQRT_TWO = Math.sqrt(2.0);
 
@@ -48,7 +50,13 @@ final class SubsampledGaussianRdp {
         order == Math.rint(order)
             ? logAIntegerOrder(samplingRate, noiseMultiplier, (long) order)
             : logAFractionalOrder(samplingRate, noiseMultiplier, order, series);
-    // A_alpha >= 1 mathematically (a Renyi divergence is non-negative); clamp rounding noise of order 1e-17.
+    if (logA < -NEGATIVE_LOG_A_TOLERANCE) {
+      // A_alpha >= 1 mathematically; a clearly negative log means the computation failed. Fail closed.
+      throw new ArithmeticException(
+          "RDP computation failed for q=%s, z=%s, order=%s: log(A) = %s < 0"
+              .formatted(samplingRate, noiseMultiplier, order, logA));
+    }
+    // Clamp the rounding noise of a log(A) that is mathematically >= 0.
     return Math.max(0.0, logA / (order - 1.0));
   }
 
@@ -94,7 +102,10 @@ final class SubsampledGaussianRdp {
         logA0 = LogMath.logSub(logA0, logS0);
         logA1 = LogMath.logSub(logA1, logS1);
       }
-      if (Math.max(logS0, logS1) < SERIES_STOP_LOG_TERM) {
+      // Only stop past the order: before that the binomial weights may still be rising (q = 0.5 and a large order
+      // start with terms near exp(-70) and peak near i = alpha / 2), and dp_accounting's unconditional stop there
+      // returns a negative RDP.
+      if (i >= alpha && Math.max(logS0, logS1) < SERIES_STOP_LOG_TERM) {
         return LogMath.logAdd(logA0, logA1);
       }
       // C(alpha, i+1) = C(alpha, i) * (alpha - i) / (i + 1)

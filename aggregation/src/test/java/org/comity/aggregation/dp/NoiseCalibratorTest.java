@@ -67,6 +67,18 @@ class NoiseCalibratorTest {
     assertTrue(error.getMessage().startsWith("targetEpsilon 1.0E-9 is not reachable"), error.getMessage());
   }
 
+  @Test
+  void noiseMultiplierFor_targetBelowWhatTheOrdersCanExpress_explainsTheFloor() {
+    // given orders up to 1024 cannot certify epsilon below about 0.0125 at delta 1e-9
+    // when
+    var error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NoiseCalibrator.noiseMultiplierFor(0.01, 0.001, 1_000_000, 1e-9, RdpOrders.defaults()));
+    // then
+    assertTrue(error.getMessage().contains("these orders give epsilon >= 0.0125"), error.getMessage());
+  }
+
   @ParameterizedTest(name = "eps={0} q={1} T={2} delta={3} -> \"{4}\"")
   @CsvSource(
       delimiter = '|',

@@ -172,6 +172,32 @@ class RdpAccountantPropertiesTest {
   }
 
   @Test
+  void fractionalOrder_whoseFirstTermsAreTiny_isNotCutShort() {
+    // given q = 0.5 and z = 50: the series starts near exp(-70) and peaks near i = alpha / 2. dp_accounting 0.4.4
+    // stops at i = 0 here and returns -0.68 at order 100.5 (and -0.49 at 1000.5).
+    double[] orders = {100, 100.5, 101, 1000, 1000.5};
+    // when
+    double[] rdp = RdpAccountant.withOrders(orders).compose(new PoissonGaussianStep(0.5, 50, 1)).rdp();
+    // then: the fractional value lies between its integer neighbours (within the looseness of the bound)
+    assertEquals(0.00505024570344916, rdp[0], 0.00505 * 1e-9);
+    assertEquals(0.005101263351655199, rdp[2], 0.0051 * 1e-9);
+    assertTrue(rdp[1] > rdp[0] && rdp[1] < rdp[2] * 1.01, "order 100.5: " + rdp[1]);
+    assertTrue(rdp[4] > rdp[3] && rdp[4] < rdp[3] * 1.01, "order 1000.5: " + rdp[4]);
+  }
+
+  @Test
+  void tinySamplingRate_atOrderTwo_matchesTheClosedForm_toTwelveDigits() {
+    // given A_2 = 1 + q^2 (exp(1/z^2) - 1) exactly, so RDP_2 = log1p(q^2 expm1(1/z^2))
+    double q = 1e-6;
+    double z = 1.0;
+    // when
+    double rdp = RdpAccountant.withOrders(2).compose(new PoissonGaussianStep(q, z, 1)).rdp()[0];
+    // then
+    double exact = Math.log1p(q * q * Math.expm1(1 / (z * z)));
+    assertEquals(exact, rdp, exact * 1e-12);
+  }
+
+  @Test
   void zeroSamplingRate_spendsNothing_evenWithoutNoise() {
     EpsilonAtOrder result =
         RdpAccountant.withDefaultOrders().compose(new PoissonGaussianStep(0.0, 0.0, 1000)).epsilon(1e-10);
