@@ -1,0 +1,40 @@
+package org.comity.aggregation.secagg.client;
+
+import java.security.SecureRandom;
+import org.comity.aggregation.secagg.RoundAborted;
+import org.comity.aggregation.secagg.RejectionReason;
+import org.comity.aggregation.secagg.SecAggRejectedException;
+import org.comity.aggregation.secagg.ServerMessage;
+
+/**
+ * One stage of the bank side of SecAgg+. Stages are immutable: {@link #onMessage} returns the next
+ * stage and the reply, and on a rejected message throws {@link SecAggRejectedException} leaving
+ * this stage as it was (it can simply be kept).
+ */
+public sealed interface ClientStage
+    permits AwaitingKeyDirectory, AwaitingShareDelivery, AwaitingUnmaskRequest, ClientCompleted, ClientAborted {
+
+  /** Stable stage name for metrics and logs. */
+  String stageName();
+
+  /**
+   * Handles one coordinator message.
+   *
+   * @throws SecAggRejectedException with the reason when the message is refused; nothing changed
+   */
+  ClientTransition onMessage(ServerMessage message, SecureRandom random);
+
+  /** Common handling of {@link RoundAborted} and of messages for another stage. */
+  static ClientTransition abortedOrWrongStage(ClientStage stage, long roundId, ServerMessage message, String expected) {
+    if (message instanceof RoundAborted aborted && aborted.roundId() == roundId) {
+      return new ClientTransition(new ClientAborted(aborted.reason(), "coordinator aborted: " + aborted.detail()),
+          java.util.Optional.empty());
+    }
+    if (message.roundId() != roundId) {
+      throw new SecAggRejectedException(RejectionReason.WRONG_ROUND,
+          "message for round " + message.roundId() + " received in round " + roundId);
+    }
+    throw new SecAggRejectedException(RejectionReason.WRONG_STAGE, "bank is in " + stage.stageName() + " and accepts only "
+        + expected + ", got " + message.getClass().getSimpleName());
+  }
+}
