@@ -34,8 +34,14 @@ public final class ProtocolCrypto {
 
   public static SecretBytes shareKey(SecretBytes ownEncryptionPrivateKey, byte[] peerEncryptionPublicKey,
       byte[] sessionId, long roundId, String from, String to) {
-    SecretBytes shared = X25519KeyAgreement.agree(ownEncryptionPrivateKey, peerEncryptionPublicKey);
-    return Hkdf.derive(shared, sessionId, label("comity/secagg/v1/share-key", roundId, from, to), 32);
+    return shareKeyFromSharedSecret(X25519KeyAgreement.agree(ownEncryptionPrivateKey, peerEncryptionPublicKey),
+        sessionId, roundId, from, to);
+  }
+
+  /** As {@link #shareKey} from an already computed X25519 shared secret (one agreement serves both directions). */
+  public static SecretBytes shareKeyFromSharedSecret(SecretBytes sharedSecret, byte[] sessionId, long roundId,
+      String from, String to) {
+    return Hkdf.derive(sharedSecret, sessionId, label("comity/secagg/v1/share-key", roundId, from, to), 32);
   }
 
   public static byte[] shareAad(byte[] sessionId, long roundId, String from, String to) {

@@ -123,6 +123,7 @@ public final class AwaitingKeyDirectory implements ClientStage {
     List<Share> keyShares = ShamirSecretSharing.split(maskingKeys.privateKey(), config.threshold(), xs, random);
     byte[] sessionId = context.sessionId();
     Map<String, byte[]> ciphertexts = new TreeMap<>();
+    Map<String, SecretBytes> receiveKeys = new TreeMap<>();
     Share ownSeedShare = null;
     for (int i = 0; i < holders.size(); i++) {
       String holder = holders.get(i);
@@ -131,8 +132,10 @@ public final class AwaitingKeyDirectory implements ClientStage {
         continue;
       }
       AdvertiseKeys peer = context.directory().get(holder);
-      SecretBytes key = ProtocolCrypto.shareKey(encryptionKeys.privateKey(), peer.encryptionPublicKey(), sessionId,
-          config.roundId(), self, holder);
+      SecretBytes shared = X25519KeyAgreement.agree(encryptionKeys.privateKey(), peer.encryptionPublicKey());
+      SecretBytes key = ProtocolCrypto.shareKeyFromSharedSecret(shared, sessionId, config.roundId(), self, holder);
+      receiveKeys.put(holder,
+          ProtocolCrypto.shareKeyFromSharedSecret(shared, sessionId, config.roundId(), holder, self));
       SecretBytes plaintext = ProtocolCrypto.sharePlaintext(seedShares.get(i), keyShares.get(i));
       byte[] raw = plaintext.copyOfSecret();
       try {
@@ -144,8 +147,8 @@ public final class AwaitingKeyDirectory implements ClientStage {
         SecretBytes.wipe(raw);
       }
     }
-    AwaitingShareDelivery next = new AwaitingShareDelivery(context, self, encryptionKeys, maskingKeys, selfMaskSeed,
-        ownSeedShare, encodedInput);
+    AwaitingShareDelivery next = new AwaitingShareDelivery(context, self, Map.copyOf(receiveKeys), maskingKeys,
+        selfMaskSeed, ownSeedShare, encodedInput);
     return new ClientTransition(next,
         Optional.of(new EncryptedShares(config.roundId(), sessionId, self, ciphertexts)));
   }

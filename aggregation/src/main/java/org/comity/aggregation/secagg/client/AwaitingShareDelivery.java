@@ -10,7 +10,6 @@ import org.comity.aggregation.crypto.MaskGenerator;
 import org.comity.aggregation.crypto.SecretBytes;
 import org.comity.aggregation.crypto.ShareCipher;
 import org.comity.aggregation.crypto.X25519KeyAgreement;
-import org.comity.aggregation.secagg.AdvertiseKeys;
 import org.comity.aggregation.secagg.MaskedInput;
 import org.comity.aggregation.secagg.ProtocolCrypto;
 import org.comity.aggregation.secagg.RejectionReason;
@@ -33,17 +32,18 @@ import org.comity.aggregation.shamir.Share;
 public final class AwaitingShareDelivery implements ClientStage {
   private final RoundContext context;
   private final String self;
-  private final X25519KeyAgreement.KeyPair encryptionKeys;
+  /** Per advertised neighbour: the AES-GCM key of shares it sends to this bank. */
+  private final Map<String, SecretBytes> receiveKeys;
   private final X25519KeyAgreement.KeyPair maskingKeys;
   private final SecretBytes selfMaskSeed;
   private final Share ownSeedShare;
   private final int[] encodedInput;
 
-  AwaitingShareDelivery(RoundContext context, String self, X25519KeyAgreement.KeyPair encryptionKeys,
+  AwaitingShareDelivery(RoundContext context, String self, Map<String, SecretBytes> receiveKeys,
       X25519KeyAgreement.KeyPair maskingKeys, SecretBytes selfMaskSeed, Share ownSeedShare, int[] encodedInput) {
     this.context = context;
     this.self = self;
-    this.encryptionKeys = encryptionKeys;
+    this.receiveKeys = receiveKeys;
     this.maskingKeys = maskingKeys;
     this.selfMaskSeed = selfMaskSeed;
     this.ownSeedShare = ownSeedShare;
@@ -88,9 +88,7 @@ public final class AwaitingShareDelivery implements ClientStage {
     Map<String, Share> keyShares = new TreeMap<>();
     for (Map.Entry<String, byte[]> e : ciphertexts.entrySet()) {
       String sender = e.getKey();
-      AdvertiseKeys peer = context.directory().get(sender);
-      SecretBytes key = ProtocolCrypto.shareKey(encryptionKeys.privateKey(), peer.encryptionPublicKey(), sessionId,
-          config.roundId(), sender, self);
+      SecretBytes key = receiveKeys.get(sender);
       try {
         Share[] pair = ProtocolCrypto.parseSharePlaintext(ShareCipher.decrypt(key, e.getValue(),
             ProtocolCrypto.shareAad(sessionId, config.roundId(), sender, self)), x);
