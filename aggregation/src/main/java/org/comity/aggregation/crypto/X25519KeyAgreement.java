@@ -82,6 +82,25 @@ public final class X25519KeyAgreement {
     }
   }
 
+  /**
+   * True when {@code publicKey} is 32 bytes and not a low-order point (one whose agreement with every
+   * private key is the all-zero secret). Lets the coordinator refuse such keys at advertisement,
+   * before any bank tries to use them. Costs one scalar multiplication.
+   */
+  public static boolean isValidPublicKey(byte[] publicKey) {
+    if (publicKey == null || publicKey.length != KEY_LENGTH) {
+      return false;
+    }
+    byte[] probe = new byte[KEY_LENGTH];
+    java.util.Arrays.fill(probe, (byte) 0x5a);
+    try {
+      agree(SecretBytes.copyOf(probe), publicKey);
+      return true;
+    } catch (IllegalArgumentException lowOrder) {
+      return false;
+    }
+  }
+
   private static void requireLength(int length, String what) {
     if (length != KEY_LENGTH) {
       throw new IllegalArgumentException(what + " must be " + KEY_LENGTH + " bytes, got " + length);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -62,6 +63,16 @@ class X25519KeyAgreementTest {
     byte[] one = new byte[32];
     one[0] = 1;
     assertThrows(IllegalArgumentException.class, () -> X25519KeyAgreement.agree(priv, one));
+  }
+
+  @Test
+  void isValidPublicKey_refusesLowOrderPointsAndWrongLengths() {
+    byte[] one = new byte[32];
+    one[0] = 1;
+    assertFalse(X25519KeyAgreement.isValidPublicKey(new byte[32]));
+    assertFalse(X25519KeyAgreement.isValidPublicKey(one));
+    assertFalse(X25519KeyAgreement.isValidPublicKey(new byte[31]));
+    assertTrue(X25519KeyAgreement.isValidPublicKey(X25519KeyAgreement.generate(new SecureRandom()).publicKey()));
   }
 
   @Test

@@ -96,6 +96,11 @@ public final class AwaitingKeyDirectory implements ClientStage {
           || a.maskingPublicKey().length != X25519KeyAgreement.KEY_LENGTH) {
         throw new SecAggRejectedException(RejectionReason.WRONG_SIZE, "directory keys of " + a.sender() + " are not 32 bytes");
       }
+      if (!X25519KeyAgreement.isValidPublicKey(a.encryptionPublicKey())
+          || !X25519KeyAgreement.isValidPublicKey(a.maskingPublicKey())) {
+        throw new SecAggRejectedException(RejectionReason.INCONSISTENT,
+            "directory lists a low-order public key for " + a.sender());
+      }
       if (a.sender().equals(self)) {
         own = a;
       }

@@ -55,6 +55,11 @@ public final class CollectingKeys implements ServerStage {
       throw new SecAggRejectedException(RejectionReason.WRONG_SIZE, "public keys must be 32 bytes each, got "
           + keys.encryptionPublicKey().length + " and " + keys.maskingPublicKey().length);
     }
+    if (!X25519KeyAgreement.isValidPublicKey(keys.encryptionPublicKey())
+        || !X25519KeyAgreement.isValidPublicKey(keys.maskingPublicKey())) {
+      throw new SecAggRejectedException(RejectionReason.INCONSISTENT,
+          "a public key of " + authenticatedSender + " is a low-order X25519 point");
+    }
     if (Arrays.equals(keys.encryptionPublicKey(), keys.maskingPublicKey())) {
       throw new SecAggRejectedException(RejectionReason.INCONSISTENT, "the two public keys must differ");
     }

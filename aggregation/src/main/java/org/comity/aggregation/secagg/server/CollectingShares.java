@@ -95,10 +95,12 @@ public final class CollectingShares implements ServerStage {
     Map<String, Set<String>> maskedWith = new TreeMap<>();
     List<Outbound> out = new ArrayList<>();
     byte[] sessionId = context.sessionId();
+    Map<String, Map<String, byte[]>> bySender = new TreeMap<>();
+    received.forEach((sender, shares) -> bySender.put(sender, shares.ciphertextByRecipient()));
     for (String recipient : received.keySet()) {
       Map<String, byte[]> forRecipient = new TreeMap<>();
-      for (Map.Entry<String, EncryptedShares> e : received.entrySet()) {
-        byte[] c = e.getValue().ciphertextByRecipient().get(recipient);
+      for (Map.Entry<String, Map<String, byte[]>> e : bySender.entrySet()) {
+        byte[] c = e.getValue().get(recipient);
         if (c != null) {
           forRecipient.put(e.getKey(), c);
         }

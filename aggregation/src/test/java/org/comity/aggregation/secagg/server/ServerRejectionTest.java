@@ -45,6 +45,10 @@ class ServerRejectionTest {
         RejectionReason.WRONG_SIZE);
     assertRejected(round.server, "bank-02", new AdvertiseKeys(7, "bank-02", own.encryptionPublicKey(),
         ((AdvertiseKeys) round.lastSent.get("bank-00")).maskingPublicKey()), RejectionReason.INCONSISTENT);
+    byte[] lowOrder = new byte[32];
+    lowOrder[0] = 1; // the point u = 1 has order 4
+    assertRejected(round.server, "bank-02", new AdvertiseKeys(7, "bank-02", lowOrder, own.maskingPublicKey()),
+        RejectionReason.INCONSISTENT);
     assertRejected(round.server, "bank-02", new MaskedInput(7, new byte[32], "bank-02", new byte[40]),
         RejectionReason.WRONG_STAGE);
     assertEquals(2, ((CollectingKeys) round.server.stage()).keysAdvertised());
