@@ -97,6 +97,51 @@ public final class ShamirSecretSharing {
     return toFixed(secret, SECRET_LENGTH);
   }
 
+  /**
+   * Like {@link #reconstruct}, but when more than {@code threshold} shares are given, also checks that
+   * share number {@code threshold + 1} lies on the polynomial through the first {@code threshold}, so
+   * a single altered share among them is detected instead of silently yielding a wrong secret.
+   *
+   * @throws IllegalArgumentException if too few shares are given or the check fails
+   */
+  public static SecretBytes reconstructChecked(List<Share> shares, int threshold) {
+    SecretBytes secret = reconstruct(shares, threshold);
+    if (shares.size() > threshold) {
+      Share extra = shares.get(threshold);
+      BigInteger expected = interpolate(shares.subList(0, threshold), BigInteger.valueOf(extra.x()));
+      byte[] raw = extra.y().copyOfSecret();
+      BigInteger actual = new BigInteger(1, raw).mod(FIELD_PRIME);
+      SecretBytes.wipe(raw);
+      if (!expected.equals(actual)) {
+        throw new IllegalArgumentException("shares are inconsistent: share at x=" + extra.x()
+            + " is not on the polynomial through the first " + threshold);
+      }
+    }
+    return secret;
+  }
+
+  /** Value at {@code at} of the polynomial through {@code points} (distinct x). */
+  private static BigInteger interpolate(List<Share> points, BigInteger at) {
+    BigInteger value = BigInteger.ZERO;
+    for (int i = 0; i < points.size(); i++) {
+      BigInteger xi = BigInteger.valueOf(points.get(i).x());
+      BigInteger numerator = BigInteger.ONE;
+      BigInteger denominator = BigInteger.ONE;
+      for (int j = 0; j < points.size(); j++) {
+        if (i != j) {
+          BigInteger xj = BigInteger.valueOf(points.get(j).x());
+          numerator = numerator.multiply(at.subtract(xj)).mod(FIELD_PRIME);
+          denominator = denominator.multiply(xi.subtract(xj)).mod(FIELD_PRIME);
+        }
+      }
+      byte[] raw = points.get(i).y().copyOfSecret();
+      BigInteger y = new BigInteger(1, raw);
+      SecretBytes.wipe(raw);
+      value = value.add(y.multiply(numerator).multiply(denominator.modInverse(FIELD_PRIME))).mod(FIELD_PRIME);
+    }
+    return value;
+  }
+
   private static BigInteger uniformFieldElement(SecureRandom random) {
     while (true) {
       BigInteger candidate = new BigInteger(257, random);

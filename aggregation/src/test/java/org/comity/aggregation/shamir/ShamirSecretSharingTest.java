@@ -70,6 +70,18 @@ class ShamirSecretSharingTest {
   }
 
   @Test
+  void reconstructChecked_detectsOneAlteredShare() {
+    SecureRandom random = new SecureRandom();
+    SecretBytes secret = SecretBytes.random(32, random);
+    List<Share> shares = new ArrayList<>(ShamirSecretSharing.split(secret, 3, new int[] {1, 2, 3, 4, 5}, random));
+    assertEquals(secret, ShamirSecretSharing.reconstructChecked(shares, 3));
+    byte[] y = shares.get(1).y().copyOfSecret();
+    y[32] ^= 1;
+    shares.set(1, new Share(shares.get(1).x(), SecretBytes.copyOf(y)));
+    assertThrows(IllegalArgumentException.class, () -> ShamirSecretSharing.reconstructChecked(shares, 3));
+  }
+
+  @Test
   void split_invalidArguments_refusedWithReason() {
     SecureRandom random = new SecureRandom();
     SecretBytes secret = SecretBytes.random(32, random);

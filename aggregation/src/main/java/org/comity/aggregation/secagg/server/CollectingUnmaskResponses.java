@@ -30,7 +30,8 @@ import org.comity.aggregation.shamir.Share;
  * neighbours) at its own x-coordinate. When all survivors answered, or at the deadline, the stage
  * reconstructs every survivor's self-mask seed and every dropped bank's masking key from at least
  * the threshold of shares, removes all masks from the sum of the masked inputs, and decodes. A
- * reconstructed masking key must match its advertised public key. Fewer shares than the threshold
+ * reconstructed masking key must match its advertised public key, and where a spare share exists it
+ * must lie on the reconstructed polynomial ({@link AbortReason#RECONSTRUCTION_FAILED} otherwise). Fewer shares than the threshold
  * for any needed secret: {@link AbortReason#TOO_FEW_UNMASK_RESPONSES}.
  */
 public final class CollectingUnmaskResponses implements ServerStage {
@@ -152,10 +153,10 @@ public final class CollectingUnmaskResponses implements ServerStage {
     byte[] sessionId = context.sessionId();
     try {
       for (String s : maskedInputs.keySet()) {
-        MaskGenerator.addMask(sum, ShamirSecretSharing.reconstruct(seedShares.get(s), t), -1);
+        MaskGenerator.addMask(sum, ShamirSecretSharing.reconstructChecked(seedShares.get(s), t), -1);
       }
       for (String d : dropped) {
-        SecretBytes maskingKey = ShamirSecretSharing.reconstruct(keyShares.get(d), t);
+        SecretBytes maskingKey = ShamirSecretSharing.reconstructChecked(keyShares.get(d), t);
         if (!Arrays.equals(X25519KeyAgreement.publicKeyOf(maskingKey), context.directory().get(d).maskingPublicKey())) {
           return Checks.abort(config, NAME, AbortReason.RECONSTRUCTION_FAILED,
               "reconstructed masking key of " + d + " does not match its advertised public key", maskedInputs.keySet());

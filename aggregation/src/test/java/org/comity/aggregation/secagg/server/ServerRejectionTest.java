@@ -120,6 +120,30 @@ class ServerRejectionTest {
   }
 
   @Test
+  void unmask_alteredShare_abortsWithReconstructionFailed() {
+    // given: every bank survives; bank-00 sends one altered seed share
+    ManualRound round = new ManualRound(7, 8);
+    List<Outbound> requests = round.deliver(round.deliver(round.advertise(round.banks()), round.banks()), round.banks());
+    round.deliver(requests, List.of());
+    UnmaskResponse genuine = (UnmaskResponse) round.lastSent.get("bank-00");
+    Map<String, org.comity.aggregation.shamir.Share> altered = new TreeMap<>(genuine.selfMaskSeedShares());
+    org.comity.aggregation.shamir.Share share = altered.get("bank-01");
+    byte[] y = share.y().copyOfSecret();
+    y[20] ^= 4;
+    altered.put("bank-01", new org.comity.aggregation.shamir.Share(share.x(),
+        org.comity.aggregation.crypto.SecretBytes.copyOf(y)));
+    // when
+    round.server.onMessage("bank-00", new UnmaskResponse(7, genuine.sessionId(), "bank-00", altered,
+        genuine.maskingKeyShares()));
+    for (String b : List.of("bank-01", "bank-02", "bank-03", "bank-04")) {
+      round.server.onMessage(b, round.lastSent.get(b));
+    }
+    // then
+    assertEquals(org.comity.aggregation.secagg.AbortReason.RECONSTRUCTION_FAILED,
+        round.server.aborted().orElseThrow().reason());
+  }
+
+  @Test
   void unmask_rejectionsAndCompletedStage() {
     // given: bank-04 dropped before its masked input
     ManualRound round = new ManualRound(7, 6);
