@@ -96,11 +96,6 @@ public final class AwaitingKeyDirectory implements ClientStage {
           || a.maskingPublicKey().length != X25519KeyAgreement.KEY_LENGTH) {
         throw new SecAggRejectedException(RejectionReason.WRONG_SIZE, "directory keys of " + a.sender() + " are not 32 bytes");
       }
-      if (!X25519KeyAgreement.isValidPublicKey(a.encryptionPublicKey())
-          || !X25519KeyAgreement.isValidPublicKey(a.maskingPublicKey())) {
-        throw new SecAggRejectedException(RejectionReason.INCONSISTENT,
-            "directory lists a low-order public key for " + a.sender());
-      }
       if (a.sender().equals(self)) {
         own = a;
       }
@@ -120,6 +115,15 @@ public final class AwaitingKeyDirectory implements ClientStage {
           "only %d share holders (self + advertised neighbours), below threshold %d"
               .formatted(neighbours.size() + 1, config.threshold()));
     }
+    for (String neighbour : neighbours) {
+      // Defence in depth (the coordinator refuses low-order keys at advertisement): this bank uses
+      // exactly its neighbours' keys, so it checks exactly those. Encryption keys are checked by the
+      // agreement below.
+      if (!X25519KeyAgreement.isValidPublicKey(context.directory().get(neighbour).maskingPublicKey())) {
+        throw new SecAggRejectedException(RejectionReason.INCONSISTENT,
+            "directory lists a low-order masking key for neighbour " + neighbour);
+      }
+    }
     List<String> holders = new java.util.ArrayList<>(neighbours);
     holders.add(self);
     int[] xs = holders.stream().mapToInt(config::xCoordinate).toArray();
@@ -137,7 +141,13 @@ public final class AwaitingKeyDirectory implements ClientStage {
         continue;
       }
       AdvertiseKeys peer = context.directory().get(holder);
-      SecretBytes shared = X25519KeyAgreement.agree(encryptionKeys.privateKey(), peer.encryptionPublicKey());
+      SecretBytes shared;
+      try {
+        shared = X25519KeyAgreement.agree(encryptionKeys.privateKey(), peer.encryptionPublicKey());
+      } catch (IllegalArgumentException lowOrder) {
+        throw new SecAggRejectedException(RejectionReason.INCONSISTENT,
+            "directory lists a low-order encryption key for neighbour " + holder);
+      }
       SecretBytes key = ProtocolCrypto.shareKeyFromSharedSecret(shared, sessionId, config.roundId(), self, holder);
       receiveKeys.put(holder,
           ProtocolCrypto.shareKeyFromSharedSecret(shared, sessionId, config.roundId(), holder, self));
