@@ -26,9 +26,6 @@ public record EncryptedShares(long roundId, byte[] sessionId, String sender, Map
     return Bytes.deepCopyView(ciphertextByRecipient);
   }
 
-  Map<String, byte[]> ciphertextsNoCopy() {
-    return ciphertextByRecipient;
-  }
 
   @Override
   public String toString() {

@@ -21,9 +21,6 @@ public record MaskedInput(long roundId, byte[] sessionId, String sender, byte[] 
     return maskedWords.clone();
   }
 
-  byte[] wordsNoCopy() {
-    return maskedWords;
-  }
 
   @Override
   public String toString() {

@@ -26,9 +26,6 @@ public record ShareDelivery(long roundId, byte[] sessionId, Map<String, byte[]> 
     return Bytes.deepCopyView(ciphertextBySender);
   }
 
-  Map<String, byte[]> ciphertextsNoCopy() {
-    return ciphertextBySender;
-  }
 
   @Override
   public String toString() {

@@ -76,7 +76,7 @@ public final class AwaitingKeyDirectory implements ClientStage {
   @Override
   public ClientTransition onMessage(ServerMessage message, SecureRandom random) {
     if (!(message instanceof KeyDirectory directory) || message.roundId() != config.roundId()) {
-      return ClientStage.abortedOrWrongStage(this, config.roundId(), message, "KeyDirectory");
+      return ClientStages.abortedOrWrongStage(this, config.roundId(), message, "KeyDirectory");
     }
     List<AdvertiseKeys> advertised = directory.advertised();
     Set<String> seen = new HashSet<>();

@@ -64,7 +64,7 @@ public final class AwaitingShareDelivery implements ClientStage {
   public ClientTransition onMessage(ServerMessage message, SecureRandom random) {
     SecAggConfig config = context.config();
     if (!(message instanceof ShareDelivery delivery) || message.roundId() != config.roundId()) {
-      return ClientStage.abortedOrWrongStage(this, config.roundId(), message, "ShareDelivery");
+      return ClientStages.abortedOrWrongStage(this, config.roundId(), message, "ShareDelivery");
     }
     if (!context.sessionMatches(delivery.sessionId())) {
       throw new SecAggRejectedException(RejectionReason.WRONG_SESSION, "share delivery is for another session");

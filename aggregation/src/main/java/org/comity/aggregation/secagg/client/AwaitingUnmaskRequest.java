@@ -54,7 +54,7 @@ public final class AwaitingUnmaskRequest implements ClientStage {
   public ClientTransition onMessage(ServerMessage message, SecureRandom random) {
     SecAggConfig config = context.config();
     if (!(message instanceof UnmaskRequest request) || message.roundId() != config.roundId()) {
-      return ClientStage.abortedOrWrongStage(this, config.roundId(), message, "UnmaskRequest");
+      return ClientStages.abortedOrWrongStage(this, config.roundId(), message, "UnmaskRequest");
     }
     if (!context.sessionMatches(request.sessionId())) {
       throw new SecAggRejectedException(RejectionReason.WRONG_SESSION, "unmask request is for another session");

@@ -15,6 +15,6 @@ public record ClientCompleted(long roundId) implements ClientStage {
 
   @Override
   public ClientTransition onMessage(ServerMessage message, SecureRandom random) {
-    return ClientStage.abortedOrWrongStage(this, roundId, message, "nothing (round completed)");
+    return ClientStages.abortedOrWrongStage(this, roundId, message, "nothing (round completed)");
   }
 }

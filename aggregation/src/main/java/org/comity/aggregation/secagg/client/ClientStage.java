@@ -1,8 +1,6 @@
 package org.comity.aggregation.secagg.client;
 
 import java.security.SecureRandom;
-import org.comity.aggregation.secagg.RoundAborted;
-import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.SecAggRejectedException;
 import org.comity.aggregation.secagg.ServerMessage;
 
@@ -23,18 +21,4 @@ public sealed interface ClientStage
    * @throws SecAggRejectedException with the reason when the message is refused; nothing changed
    */
   ClientTransition onMessage(ServerMessage message, SecureRandom random);
-
-  /** Common handling of {@link RoundAborted} and of messages for another stage. */
-  static ClientTransition abortedOrWrongStage(ClientStage stage, long roundId, ServerMessage message, String expected) {
-    if (message instanceof RoundAborted aborted && aborted.roundId() == roundId) {
-      return new ClientTransition(new ClientAborted(aborted.reason(), "coordinator aborted: " + aborted.detail()),
-          java.util.Optional.empty());
-    }
-    if (message.roundId() != roundId) {
-      throw new SecAggRejectedException(RejectionReason.WRONG_ROUND,
-          "message for round " + message.roundId() + " received in round " + roundId);
-    }
-    throw new SecAggRejectedException(RejectionReason.WRONG_STAGE, "bank is in " + stage.stageName() + " and accepts only "
-        + expected + ", got " + message.getClass().getSimpleName());
-  }
 }
