@@ -39,15 +39,18 @@ public final class SecAggBenchmark {
     for (int dropouts : new int[] {0, 5}) {
       List<Long> mask = new ArrayList<>();
       List<Long> unmask = new ArrayList<>();
+      List<Long> share = new ArrayList<>();
       for (int it = 0; it < iterations + 1; it++) {
         long[] t = runOnce(banks, params, p, dropouts, it);
         if (it > 0) { // first iteration is warm-up
           mask.add(t[0]);
           unmask.add(t[1]);
+          share.add(t[2]);
         }
       }
-      System.out.printf("dropouts=%d  bank masking step: median %.1f ms   coordinator unmask step: median %.1f ms%n",
-          dropouts, median(mask) / 1e6, median(unmask) / 1e6);
+      System.out.printf("dropouts=%d  bank share-keys step: %.1f ms  bank masking step: %.1f ms  "
+          + "coordinator unmask step: %.1f ms (medians)%n", dropouts, median(share) / 1e6, median(mask) / 1e6,
+          median(unmask) / 1e6);
     }
   }
 
@@ -57,7 +60,7 @@ public final class SecAggBenchmark {
     return sorted.get(sorted.size() / 2);
   }
 
-  /** @return {nanos of one bank's masking step, nanos of the coordinator's unmask step} */
+  /** @return {nanos of one bank's masking step, of the coordinator's unmask step, of one bank's share-keys step} */
   static long[] runOnce(int n, int length, SecAggParameters p, int dropouts, long seed) {
     List<String> ids = RoundHarness.bankIds(n);
     SecAggConfig config = new SecAggConfig(seed, ids, p, length, 1.0, 1_000_000);
@@ -70,7 +73,8 @@ public final class SecAggBenchmark {
       clients.put(id, c);
       out.addAll(server.onMessage(id, c.start(inputs.get(id))));
     }
-    out = exchange(server, clients, out, List.of(), null);
+    long[] shareNanos = new long[1];
+    out = exchange(server, clients, out, List.of(), shareNanos);
     long[] maskNanos = new long[1];
     out = exchange(server, clients, out, ids.subList(0, dropouts), maskNanos);
     if (dropouts > 0) {
@@ -91,7 +95,7 @@ public final class SecAggBenchmark {
     if (server.result().isEmpty()) {
       throw new IllegalStateException("round did not complete: " + server.aborted());
     }
-    return new long[] {maskNanos[0], unmaskNanos};
+    return new long[] {maskNanos[0], unmaskNanos, shareNanos[0]};
   }
 
   private static List<Outbound> exchange(SecAggServer server, Map<String, SecAggClient> clients, List<Outbound> in,
