@@ -127,10 +127,13 @@ public record SecAggParameters(int neighbours, int threshold) {
           + "corrupt neighbours cannot reconstruct a secret (%s)").formatted(threshold, neighbours,
           (int) range.insecureAtOrBelow(), threat));
     }
-    if (threshold > range.correctAtOrBelow()) {
+    // Threshold 2 is the floor (t = 1 would hand a secret to any single holder); like the derivation,
+    // it is accepted even where the correctness quantile is below 2.
+    double correctAtOrBelow = Math.max(range.correctAtOrBelow(), 2);
+    if (threshold > correctAtOrBelow) {
       throw new IllegalArgumentException(("override threshold %d fails correctness for %d neighbours: it must be <= %d so "
           + "that a bank keeps enough surviving neighbours (failure < 2^-20)").formatted(threshold, neighbours,
-          (int) range.correctAtOrBelow()));
+          (int) correctAtOrBelow));
     }
     return new SecAggParameters(neighbours, threshold);
   }

@@ -100,4 +100,27 @@ class SecAggParametersTest {
         () -> SecAggParameters.validateOverride(10, 0.3, 0.1, ThreatModel.SEMI_HONEST_SERVER, 9, 3));
     assertTrue(e.getMessage().contains("insecure"), e.getMessage());
   }
+
+  @Test
+  void derive_overAGrid_eitherRefusesWithReasonOrReturnsParametersItsOwnValidatorAccepts() {
+    double[] rates = {0.0, 0.05, 0.1, 0.2, 0.3, 0.33, 0.45};
+    for (int n = 3; n <= 120; n += (n < 20 ? 1 : 13)) {
+      for (double a : rates) {
+        for (double d : rates) {
+          for (ThreatModel threat : ThreatModel.values()) {
+            SecAggParameters p;
+            try {
+              p = SecAggParameters.derive(n, a, d, threat);
+            } catch (IllegalArgumentException refused) {
+              assertTrue(!refused.getMessage().isBlank());
+              continue;
+            }
+            assertTrue(p.neighbours() <= n - 1 && p.threshold() >= 2 && p.threshold() <= p.neighbours() + 1, p.toString());
+            assertEquals(p, SecAggParameters.validateOverride(n, a, d, threat, p.neighbours(), p.threshold()),
+                "n=%d a=%s d=%s %s".formatted(n, a, d, threat));
+          }
+        }
+      }
+    }
+  }
 }
