@@ -33,7 +33,9 @@ public final class LocalTrainer {
   public RoundResult trainRound(LocalModel model, float[] startWeights, BankDataset normalizedTrain,
       double globalPositiveRate, long seed) {
     model.setWeights(startWeights);
-    model.resetOptimizerState();
+    if (!Boolean.getBoolean("comity.experiment.keepAdam")) {
+      model.resetOptimizerState();
+    }
     return continueTraining(model, normalizedTrain, globalPositiveRate, seed);
   }
 
