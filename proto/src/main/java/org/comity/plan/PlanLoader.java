@@ -171,11 +171,13 @@ public final class PlanLoader {
       }
     }
     double maxClassWeight = node.number("max_class_weight", 100.0, 1.0, 1e6, false);
+    TrainingSpec.OptimizerStatePolicy optimizerState = node.enumValue("optimizer_state",
+        TrainingSpec.OptimizerStatePolicy.class, TrainingSpec.OptimizerStatePolicy.KEEP_PER_BANK);
     node.rejectUnknownKeys();
     if (imbalance == ImbalanceHandling.BALANCED_SAMPLING && classWeight != null) {
       node.problem("class_weight", "is not used with imbalance: balanced_sampling; remove it or use class_weight");
     }
-    return new TrainingSpec(epochs, batchSize, learningRate, imbalance, classWeight, maxClassWeight);
+    return new TrainingSpec(epochs, batchSize, learningRate, imbalance, classWeight, maxClassWeight, optimizerState);
   }
 
   private static RoundsSpec readRounds(PlanNode node) {

@@ -10,10 +10,22 @@ package org.comity.plan;
  * @param classWeight positive-class loss weight; {@code null} means "balanced": the global ratio of negatives to
  *     positives from the statistics round, capped at {@code maxClassWeight}
  * @param maxClassWeight cap of the balanced class weight
+ * @param optimizerState what each bank does with its Adam moments between rounds
  */
 public record TrainingSpec(
     int epochs, int batchSize, double learningRate, ImbalanceHandling imbalance, Double classWeight,
-    double maxClassWeight) {
+    double maxClassWeight, OptimizerStatePolicy optimizerState) {
+
+  /**
+   * Adam keeps running moments; when a round starts from new global weights, a bank either keeps its moments
+   * from its previous round or starts them from zero.
+   */
+  public enum OptimizerStatePolicy {
+    /** Keep each bank's moments across rounds (measured better on the shared credit data; see docs/RESULTS.md). */
+    KEEP_PER_BANK,
+    /** Zero them at every round: each round's local training is independent of the bank's history. */
+    RESET_EACH_ROUND
+  }
 
   /** The positive-class weight to use given the global positive rate from the statistics round. */
   public double positiveClassWeight(double globalPositiveRate) {

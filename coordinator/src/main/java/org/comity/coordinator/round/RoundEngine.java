@@ -222,6 +222,11 @@ public final class RoundEngine {
 
   private void acceptUpdate(ActiveRound round, String memberId, TrainResult update) throws ResultRejectedException {
     expectPhase(round, RoundPhase.TRAINING, "a training update");
+    if (round.secure != null) {
+      // Refused before the payload is decoded: with secure aggregation on, a plaintext update is never read.
+      throw invalid("plaintext_update", "round %d uses secure aggregation; a plaintext update is refused unread"
+          .formatted(round.round));
+    }
     if (update.getSampleCount() == 0) {
       throw invalid("zero_samples", "an update must carry a positive sample count");
     }
@@ -567,8 +572,10 @@ public final class RoundEngine {
         : EvaluationSummary.of(round.histogram, round.confusion, round.evalLossSum, plan.evaluation().threshold());
     globalVersion++;
     globalWeights = round.candidate;
+    List<String> participants = new ArrayList<>(round.contributors);
+    Collections.sort(participants);
     ModelVersion version = new ModelVersion(globalVersion, runId, planHash, round.round, globalWeights,
-        normalization, validation, round.contributors, now);
+        normalization, validation, participants, now);
     registry.add(version);
     committedRounds++;
     String metrics = validation == null ? "no member evaluated it"
@@ -603,8 +610,10 @@ public final class RoundEngine {
   private void finishRound(ActiveRound round, Instant now, long version, EvaluationSummary validation) {
     RoundPhase outcomePhase = round.phase;
     String reason = round.lastReason;
+    List<String> contributors = new ArrayList<>(round.contributors.isEmpty() ? round.accepted : round.contributors);
+    Collections.sort(contributors);
     RoundReport report = new RoundReport(round.round, round.attempt, outcomePhase, reason, round.selected,
-        round.contributors.isEmpty() ? round.accepted : round.contributors, round.dropouts, version,
+        contributors, round.dropouts, version,
         round.meanTrainLoss, validation, round.slowestTrainingMillis, Duration.between(round.startedAt, now));
     reports.add(report);
     active = null;

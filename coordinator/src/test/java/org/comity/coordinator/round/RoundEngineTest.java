@@ -305,6 +305,40 @@ class RoundEngineTest {
     assertNotEquals(members.lastTask("bank-a").getTrain().getSeed(), members.lastTask("bank-b").getTrain().getSeed());
   }
 
+  @Test
+  void secureRound_refusesAPlaintextUpdateUnread_andFailsBelowThresholdWithTheProtocolsReason() throws Exception {
+    // given: secure aggregation on, 4 banks
+    FederationPlan plan = PlanLoader.parse(PLAN.formatted(1, 3, 4, "all")
+        + "secure_aggregation: {enabled: true, stage_deadline: 10s}\n", "test");
+    RoundEngine engine = new RoundEngine("run-s", plan, clock, members, members, registry);
+    engine.addListener(new RoundListener() {
+      @Override
+      public void onTransition(RoundTransition transition) {
+        transitions.add(transition);
+      }
+    });
+    members.connect("b1", "b2", "b3", "b4");
+    engine.tick();
+    answerStatistics(engine);
+    Task task = members.lastTask("b1");
+    assertTrue(task.hasSecagg() && task.getSecagg().hasTrainAndAdvertise(), task.toString());
+    assertEquals(4, task.getSecagg().getSetup().getMembersCount());
+    // when: a bank sends its update in the clear
+    ResultRejectedException plaintext = assertThrows(ResultRejectedException.class,
+        () -> engine.acceptResult("b1", trainResult(task, filled(9, 1f), 10)));
+    // then
+    assertEquals(ResultRejectedException.Kind.INVALID_ARGUMENT, plaintext.kind());
+    assertTrue(plaintext.getMessage().contains("refused unread"), plaintext.getMessage());
+    // when: no bank advertises keys by the deadline
+    clock.advance(Duration.ofSeconds(61));
+    engine.tick();
+    // then
+    RoundReport report = engine.reports().get(1);
+    assertEquals(RoundPhase.FAILED, report.outcome());
+    assertTrue(report.reason().contains("secure aggregation aborted in stage ADVERTISE_KEYS"), report.reason());
+    assertTrue(registry.all().isEmpty());
+  }
+
   // -----------------------------------------------------------------------------------------------------------
 
   private void answerStatistics(RoundEngine engine) throws ResultRejectedException {

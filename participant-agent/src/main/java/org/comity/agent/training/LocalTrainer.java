@@ -25,15 +25,15 @@ public final class LocalTrainer {
   public record RoundResult(float[] weights, double meanLoss, long samples, long millis) {}
 
   /**
-   * Starts from {@code startWeights} with a fresh optimizer state and trains the plan's number of epochs on
-   * {@code normalizedTrain}.
+   * Starts from {@code startWeights} (the optimizer state kept or reset as the plan says) and trains the plan's
+   * number of epochs on {@code normalizedTrain}.
    *
    * @param globalPositiveRate the consortium's positive rate, which sets the balanced class weight
    */
   public RoundResult trainRound(LocalModel model, float[] startWeights, BankDataset normalizedTrain,
       double globalPositiveRate, long seed) {
     model.setWeights(startWeights);
-    if (!Boolean.getBoolean("comity.experiment.keepAdam")) {
+    if (training.optimizerState() == TrainingSpec.OptimizerStatePolicy.RESET_EACH_ROUND) {
       model.resetOptimizerState();
     }
     return continueTraining(model, normalizedTrain, globalPositiveRate, seed);

@@ -108,6 +108,7 @@ public final class ConsortiumPreparer {
           learning_rate: 0.001
           imbalance: class_weight
           class_weight: balanced
+          optimizer_state: keep_per_bank
         rounds:
           count: %d
           participants_per_round: all
