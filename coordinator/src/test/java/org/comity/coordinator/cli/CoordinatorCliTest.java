@@ -51,6 +51,21 @@ class CoordinatorCliTest {
   }
 
   @Test
+  void planCheck_secureAggregation_printsTheDerivedGraph_andRefusesAnInsecureOverride() throws Exception {
+    Path derived = Files.writeString(dir.resolve("sa.yaml"), "label: y\nfeatures: [{name: a}]\n"
+        + "rounds: {min_quorum: 3, min_members_to_start: 20}\nsecure_aggregation: {enabled: true}\n");
+    Run ok = run("plan", "check", "--plan", derived.toString());
+    assertEquals(0, ok.exitCode(), ok.err());
+    assertTrue(ok.out().contains("secure aggregation: for 20 banks per round"), ok.out());
+    Path override = Files.writeString(dir.resolve("bad.yaml"), "label: y\nfeatures: [{name: a}]\n"
+        + "rounds: {min_quorum: 3, min_members_to_start: 20}\n"
+        + "secure_aggregation: {enabled: true, neighbours: 4, threshold: 2, corrupt_fraction: 0.3}\n");
+    Run refused = run("plan", "check", "--plan", override.toString());
+    assertEquals(2, refused.exitCode(), refused.out());
+    assertTrue(refused.err().contains("secure_aggregation: for 20 banks per round"), refused.err());
+  }
+
+  @Test
   void run_nonLoopbackBindWithoutTls_isRefused_exit2() throws Exception {
     Path plan = Files.writeString(dir.resolve("plan.yaml"), "label: y\nfeatures: [{name: a}]\n");
     Run result = run("run", "--plan", plan.toString(), "--bind", "0.0.0.0", "--port", "0");
