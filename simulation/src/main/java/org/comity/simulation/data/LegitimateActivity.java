@@ -15,8 +15,8 @@ final class LegitimateActivity {
   static final double OUTPUT_START_HOURS = WARM_UP_DAYS * 24.0;
   static final double END_HOURS = SIMULATED_DAYS * 24.0;
 
-  private static final double BIG_PURCHASE_CHANCE = 0.006;
-  private static final double NEW_PAYEE_CHANCE = 0.12;
+  private static final double BIG_PURCHASE_CHANCE = 0.01;
+  private static final double NEW_PAYEE_CHANCE = 0.15;
 
   private final RandomDraws random;
 
