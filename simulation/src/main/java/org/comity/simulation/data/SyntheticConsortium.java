@@ -19,7 +19,7 @@ import java.util.Objects;
  * <ul>
  *   <li>bank sizes: shares {@code 0.3/N + 0.7 * w_i / sum(w)} with {@code w_i = exp(0.6 z_i)}, {@code z_i ~ N(0,1)};
  *   <li>fraud rates: spread log-uniformly from {@value #MIN_FRAUD_RATE} to {@value #MAX_FRAUD_RATE} over the banks
- *       in a seeded order ({@code ceil(rate * rows)}, at least 2 fraud rows per bank);
+ *       in a seeded order ({@code ceil(rate * rows)}, at least one fraud row per pattern the bank sees);
  *   <li>patterns: {@link #patternsSeenBy(int, int)}, so that no bank sees every pattern and together they see all;
  *   <li>rows: simulated customers' histories, features computed from each history (see {@link #featureNames()}).
  * </ul>
@@ -74,8 +74,8 @@ public record SyntheticConsortium(
     List<SyntheticBank> banks = new ArrayList<>();
     double[] weights = new double[n];
     for (int b = 0; b < n; b++) {
-      // ceil, not round, so that the lowest rate never falls below MIN_FRAUD_RATE; at least 2 fraud rows per bank.
-      int fraudRows = (int) Math.max(2, Math.min(Math.ceil(rates[b] * rows[b] - 1e-9), Math.floor(MAX_FRAUD_RATE * rows[b])));
+      // ceil, not round, so that the lowest rate never falls below MIN_FRAUD_RATE; at least one fraud row per pattern.
+      int fraudRows = (int) Math.max(PATTERNS_PER_BANK, Math.min(Math.ceil(rates[b] * rows[b] - 1e-9), Math.floor(MAX_FRAUD_RATE * rows[b])));
       List<FraudPattern> patterns = patternsSeenBy(b, n);
       TableSimulator.Result result = new TableSimulator(RandomDraws.streamSeed(config.seed(), 1 + b))
           .simulate(List.of(styles.get(b)), new double[] {1}, rows[b], fraudRows, patterns);
