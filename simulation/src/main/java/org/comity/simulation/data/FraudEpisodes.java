@@ -10,6 +10,9 @@ import java.util.List;
  * feature gives the label. The probabilities below are the calibration knobs (see {@code docs/SYNTHETIC_DATA.md}).
  */
 final class FraudEpisodes {
+  /** Share of episodes, of every pattern, that copy the customer's habits instead of the pattern's signature. */
+  static final double CAREFUL_SHARE = 0.08;
+
   private final RandomDraws random;
 
   FraudEpisodes(RandomDraws random) {
@@ -22,6 +25,24 @@ final class FraudEpisodes {
    */
   List<TransactionEvent> plant(Customer customer, FraudPattern pattern, double startHours) {
     customer.sortHistory();
+    List<TransactionEvent> fraud;
+    if (random.chance(CAREFUL_SHARE)) {
+      fraud = careful(customer, startHours);
+    } else {
+      fraud = typical(customer, pattern, startHours);
+    }
+    for (TransactionEvent e : fraud) {
+      e.fraud = true;
+      e.hours = Math.min(e.hours, LegitimateActivity.END_HOURS - 0.01);
+    }
+    customer.history.addAll(fraud);
+    customer.sortHistory();
+    LegitimateActivity.reorderSessions(customer);
+    customer.hasFraudEpisode = true;
+    return fraud;
+  }
+
+  private List<TransactionEvent> typical(Customer customer, FraudPattern pattern, double startHours) {
     List<TransactionEvent> fraud;
     switch (pattern) {
       case ACCOUNT_TAKEOVER:
@@ -42,15 +63,43 @@ final class FraudEpisodes {
       default:
         throw new AssertionError(pattern);
     }
-    for (TransactionEvent e : fraud) {
-      e.fraud = true;
-      e.hours = Math.min(e.hours, LegitimateActivity.END_HOURS - 0.01);
-    }
-    customer.history.addAll(fraud);
-    customer.sortHistory();
-    LegitimateActivity.reorderSessions(customer);
-    customer.hasFraudEpisode = true;
     return fraud;
+  }
+
+  /**
+   * A careful fraudster: one or two payments that copy the customer's habits (own device, home location, near-usual
+   * amounts, known payees), e.g. a takeover from the customer's own compromised phone. Caps how well any model can
+   * do, as in real data, where some fraud is indistinguishable from the customer.
+   */
+  private List<TransactionEvent> careful(Customer customer, double t) {
+    CustomerHabits habits = customer.habits;
+    int device = lastDevice(customer, t);
+    List<TransactionEvent> events = new ArrayList<>();
+    int count = random.integer(1, 2);
+    for (int i = 0; i < count; i++) {
+      double amount = habits.usualAmount() * random.logNormal(1.3, 0.5);
+      TransactionEvent e;
+      double u = random.uniform();
+      if (u < habits.onlineShare() + habits.transferShare()) {
+        boolean transfer = u >= habits.onlineShare();
+        e = remote(transfer ? TransactionEvent.Channel.TRANSFER : TransactionEvent.Channel.ONLINE, t, amount,
+            Geography.x(habits.homeCity()) + 20 * random.gaussian(),
+            Geography.y(habits.homeCity()) + 20 * random.gaussian(), device);
+        if (transfer) {
+          e.payee = customer.nextPayee == 0 ? customer.nextPayee++ : random.integer(0, customer.nextPayee - 1);
+        }
+      } else {
+        e = new TransactionEvent();
+        e.hours = t;
+        e.channel = TransactionEvent.Channel.CARD_PRESENT;
+        e.amount = amount;
+        e.locationX = Geography.x(habits.homeCity()) + 8 * random.gaussian();
+        e.locationY = Geography.y(habits.homeCity()) + 8 * random.gaussian();
+      }
+      events.add(e);
+      t += random.exponential(3.0);
+    }
+    return events;
   }
 
   private List<TransactionEvent> accountTakeover(Customer customer, double t) {
