@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class FraudEpisodes {
   /** Share of episodes, of every pattern, that copy the customer's habits instead of the pattern's signature. */
-  static final double CAREFUL_SHARE = 0.08;
+  static final double CAREFUL_SHARE = 0.10;
 
   private final RandomDraws random;
 

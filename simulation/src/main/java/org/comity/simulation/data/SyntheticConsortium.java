@@ -20,7 +20,8 @@ import java.util.Objects;
  *   <li>bank sizes: shares {@code 0.3/N + 0.7 * w_i / sum(w)} with {@code w_i = exp(0.6 z_i)}, {@code z_i ~ N(0,1)};
  *   <li>fraud rates: spread log-uniformly from {@value #MIN_FRAUD_RATE} to {@value #MAX_FRAUD_RATE} over the banks
  *       in a seeded order ({@code ceil(rate * rows)}, at least one fraud row per pattern the bank sees);
- *   <li>patterns: {@link #patternsSeenBy(int, int)}, so that no bank sees every pattern and together they see all;
+ *   <li>patterns: {@link #patternsSeenBy(int, int)} by fraud-rate rank, so that no bank sees every pattern and
+ *       together they see all;
  *   <li>rows: simulated customers' histories, features computed from each history (see {@link #featureNames()}).
  * </ul>
  *
@@ -71,12 +72,13 @@ public record SyntheticConsortium(
       styles.add(PopulationStyle.draw(plan));
     }
 
+    int[] rateRank = rankByRateDescending(rates);
     List<SyntheticBank> banks = new ArrayList<>();
     double[] weights = new double[n];
     for (int b = 0; b < n; b++) {
       // ceil, not round, so that the lowest rate never falls below MIN_FRAUD_RATE; at least one fraud row per pattern.
       int fraudRows = (int) Math.max(PATTERNS_PER_BANK, Math.min(Math.ceil(rates[b] * rows[b] - 1e-9), Math.floor(MAX_FRAUD_RATE * rows[b])));
-      List<FraudPattern> patterns = patternsSeenBy(b, n);
+      List<FraudPattern> patterns = patternsSeenBy(rateRank[b], n);
       TableSimulator.Result result = new TableSimulator(RandomDraws.streamSeed(config.seed(), 1 + b))
           .simulate(List.of(styles.get(b)), new double[] {1}, rows[b], fraudRows, patterns);
       BankProfile profile = new BankProfile(bankId(b), rows[b], fraudRows, patterns, result.fraudRowsByPattern());
@@ -90,10 +92,11 @@ public record SyntheticConsortium(
   }
 
   /**
-   * The patterns bank {@code bank} (0-based) of {@code banks} sees: three consecutive patterns (in enum order,
-   * wrapping) starting at pattern {@code (3 * bank) mod 5}. So no bank sees every pattern, every pattern is seen by
-   * some bank (banks 0 and 1 already cover all five), and with 5 banks each pattern is seen by exactly three banks.
-   * Three rather than two keeps FedAvg close to centralized training (see {@code docs/SYNTHETIC_DATA.md}).
+   * The patterns seen by the bank of fraud-rate rank {@code bank} (0 = the highest fraud rate) among {@code banks}:
+   * three consecutive patterns (in enum order, wrapping) starting at pattern {@code (3 * bank) mod 5}. So no bank
+   * sees every pattern, the two banks with the most fraud already see all five between them (no pattern is left to
+   * the low-rate banks only), and with 5 banks each pattern is seen by exactly three banks. Three rather than two
+   * keeps FedAvg close to centralized training (see {@code docs/SYNTHETIC_DATA.md}).
    */
   public static List<FraudPattern> patternsSeenBy(int bank, int banks) {
     if (banks < SyntheticConsortiumConfig.MIN_BANKS || bank < 0 || bank >= banks) {
@@ -134,6 +137,18 @@ public record SyntheticConsortium(
     text.append("  test rows=%d fraud=%d (%.3f%%) patterns=%s]"
         .formatted(test.rows(), test.positives(), 100 * test.positiveRate(), testFraudRowsByPattern));
     return text.toString();
+  }
+
+  /** rank[b] = 0 for the bank with the highest fraud rate, 1 for the next, ... */
+  private static int[] rankByRateDescending(double[] rates) {
+    Integer[] byRate = new Integer[rates.length];
+    Arrays.setAll(byRate, i -> i);
+    Arrays.sort(byRate, (x, y) -> Double.compare(rates[y], rates[x]));
+    int[] rank = new int[rates.length];
+    for (int r = 0; r < rates.length; r++) {
+      rank[byRate[r]] = r;
+    }
+    return rank;
   }
 
   private static String bankId(int bank) {
