@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param rows training rows
  * @param fraudRows rows labelled fraud, in {@code [1, rows)}
  * @param patterns the fraud patterns this bank sees, in enum order, non-empty
- * @param fraudRowsByPattern how many fraud rows each of {@code patterns} contributed (sums to {@code fraudRows})
+ * @param fraudRowsByPattern how many fraud rows each of {@code patterns} contributed (sums to {@code fraudRows}; the
+ *     generator gives every listed pattern at least one row)
  */
 public record BankProfile(
     String bankId, int rows, int fraudRows, List<FraudPattern> patterns, Map<FraudPattern, Integer> fraudRowsByPattern) {

@@ -217,7 +217,7 @@ public final class CsvTables {
     }
     String text = Float.toString(value);
     if (text.indexOf('E') >= 0) {
-      text = new BigDecimal(text).toPlainString();
+      text = new BigDecimal(text).stripTrailingZeros().toPlainString();
     }
     if (text.endsWith(".0")) {
       text = text.substring(0, text.length() - 2);

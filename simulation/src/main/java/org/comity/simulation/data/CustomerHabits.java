@@ -35,7 +35,7 @@ record CustomerHabits(
     } else {
       home = random.integer(0, Geography.cityCount() - 1);
     }
-    boolean frequentTraveller = random.chance(0.12);
+    boolean frequentTraveller = random.chance(0.15);
     boolean dormantSpell = random.chance(0.08);
     boolean bursty = random.chance(0.3);
     return new CustomerHabits(
@@ -47,7 +47,7 @@ record CustomerHabits(
         Math.min(0.3, random.uniform(0.03, 0.15) * style.onlineBias()),
         random.uniform(0.02, 0.1),
         frequentTraveller ? random.uniform(0.04, 0.12) : random.uniform(0.0, 0.01),
-        random.chance(0.08),
+        random.chance(0.1),
         random.uniform(0.002, 0.02),
         random.chance(0.3),
         bursty ? random.uniform(0.05, 0.25) : random.uniform(0.0, 0.02),

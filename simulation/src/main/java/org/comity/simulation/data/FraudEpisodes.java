@@ -10,6 +10,9 @@ import java.util.List;
  * feature gives the label. The probabilities below are the calibration knobs (see {@code docs/SYNTHETIC_DATA.md}).
  */
 final class FraudEpisodes {
+  /** Share of episodes, of every pattern, that copy the customer's habits instead of the pattern's signature. */
+  static final double CAREFUL_SHARE = 0.10;
+
   private final RandomDraws random;
 
   FraudEpisodes(RandomDraws random) {
@@ -22,6 +25,24 @@ final class FraudEpisodes {
    */
   List<TransactionEvent> plant(Customer customer, FraudPattern pattern, double startHours) {
     customer.sortHistory();
+    List<TransactionEvent> fraud;
+    if (random.chance(CAREFUL_SHARE)) {
+      fraud = careful(customer, startHours);
+    } else {
+      fraud = typical(customer, pattern, startHours);
+    }
+    for (TransactionEvent e : fraud) {
+      e.fraud = true;
+      e.hours = Math.min(e.hours, LegitimateActivity.END_HOURS - 0.01);
+    }
+    customer.history.addAll(fraud);
+    customer.sortHistory();
+    LegitimateActivity.reorderSessions(customer);
+    customer.hasFraudEpisode = true;
+    return fraud;
+  }
+
+  private List<TransactionEvent> typical(Customer customer, FraudPattern pattern, double startHours) {
     List<TransactionEvent> fraud;
     switch (pattern) {
       case ACCOUNT_TAKEOVER:
@@ -42,34 +63,62 @@ final class FraudEpisodes {
       default:
         throw new AssertionError(pattern);
     }
-    for (TransactionEvent e : fraud) {
-      e.fraud = true;
-      e.hours = Math.min(e.hours, LegitimateActivity.END_HOURS - 0.01);
-    }
-    customer.history.addAll(fraud);
-    customer.sortHistory();
-    LegitimateActivity.reorderSessions(customer);
-    customer.hasFraudEpisode = true;
     return fraud;
+  }
+
+  /**
+   * A careful fraudster: one or two payments that copy the customer's habits (own device, home location, near-usual
+   * amounts, known payees), e.g. a takeover from the customer's own compromised phone. Caps how well any model can
+   * do, as in real data, where some fraud is indistinguishable from the customer.
+   */
+  private List<TransactionEvent> careful(Customer customer, double t) {
+    CustomerHabits habits = customer.habits;
+    int device = lastDevice(customer, t);
+    List<TransactionEvent> events = new ArrayList<>();
+    int count = random.integer(1, 2);
+    for (int i = 0; i < count; i++) {
+      double amount = habits.usualAmount() * random.logNormal(1.3, 0.5);
+      TransactionEvent e;
+      double u = random.uniform();
+      if (u < habits.onlineShare() + habits.transferShare()) {
+        boolean transfer = u >= habits.onlineShare();
+        e = remote(transfer ? TransactionEvent.Channel.TRANSFER : TransactionEvent.Channel.ONLINE, t, amount,
+            Geography.x(habits.homeCity()) + 20 * random.gaussian(),
+            Geography.y(habits.homeCity()) + 20 * random.gaussian(), device);
+        if (transfer) {
+          e.payee = customer.nextPayee == 0 ? customer.nextPayee++ : random.integer(0, customer.nextPayee - 1);
+        }
+      } else {
+        e = new TransactionEvent();
+        e.hours = t;
+        e.channel = TransactionEvent.Channel.CARD_PRESENT;
+        e.amount = amount;
+        e.locationX = Geography.x(habits.homeCity()) + 8 * random.gaussian();
+        e.locationY = Geography.y(habits.homeCity()) + 8 * random.gaussian();
+      }
+      events.add(e);
+      t += random.exponential(3.0);
+    }
+    return events;
   }
 
   private List<TransactionEvent> accountTakeover(Customer customer, double t) {
     CustomerHabits habits = customer.habits;
-    int device = random.chance(0.75) ? customer.nextDevice++ : lastDevice(customer, t);
-    int city = random.chance(0.6) ? Geography.otherCity(random, habits.homeCity(), 300) : habits.homeCity();
+    int device = random.chance(0.5) ? customer.nextDevice++ : lastDevice(customer, t);
+    int city = random.chance(0.4) ? Geography.otherCity(random, habits.homeCity(), 300) : habits.homeCity();
     double ipX = Geography.x(city) + 20 * random.gaussian();
     double ipY = Geography.y(city) + 20 * random.gaussian();
-    if (random.chance(0.4)) {
+    if (random.chance(0.3)) {
       t = Math.floor(t / 24) * 24 + random.uniform(0, 6); // at night
     }
-    int failedLogins = random.chance(0.4) ? random.integer(1, 4) : 0;
-    boolean credentialChange = random.chance(0.35);
-    int payee = random.chance(0.8) ? customer.nextPayee++ : Math.max(0, customer.nextPayee - 1);
+    int failedLogins = random.chance(0.25) ? random.integer(1, 4) : 0;
+    boolean credentialChange = random.chance(0.2);
+    int payee = random.chance(0.45) ? customer.nextPayee++ : Math.max(0, customer.nextPayee - 1);
     int count = random.integer(1, 3);
     List<TransactionEvent> events = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       TransactionEvent e = remote(random.chance(0.8) ? TransactionEvent.Channel.TRANSFER : TransactionEvent.Channel.ONLINE,
-          t, habits.usualAmount() * random.logNormal(2.5, 0.8), ipX, ipY, device);
+          t, habits.usualAmount() * random.logNormal(1.5, 0.8), ipX, ipY, device);
       if (e.channel == TransactionEvent.Channel.TRANSFER) {
         e.payee = payee;
       }
@@ -84,21 +133,21 @@ final class FraudEpisodes {
   }
 
   private List<TransactionEvent> cardTesting(Customer customer, double t) {
-    int device = random.chance(0.5) ? customer.nextDevice++ : lastDevice(customer, t);
-    int city = random.chance(0.5)
+    int device = random.chance(0.3) ? customer.nextDevice++ : lastDevice(customer, t);
+    int city = random.chance(0.3)
         ? Geography.otherCity(random, customer.habits.homeCity(), 0)
         : customer.habits.homeCity();
     double ipX = Geography.x(city) + 20 * random.gaussian();
     double ipY = Geography.y(city) + 20 * random.gaussian();
     List<TransactionEvent> events = new ArrayList<>();
-    int probes = random.integer(2, 5);
+    int probes = random.integer(1, 3);
     for (int i = 0; i < probes; i++) {
-      events.add(remote(TransactionEvent.Channel.ONLINE, t, random.uniform(0.5, 4.0), ipX, ipY, device));
+      events.add(remote(TransactionEvent.Channel.ONLINE, t, random.uniform(0.5, 5.0), ipX, ipY, device));
       t += random.exponential(0.08);
     }
     t += random.exponential(0.3);
     events.add(remote(TransactionEvent.Channel.ONLINE, t,
-        customer.habits.usualAmount() * random.logNormal(4.0, 0.8), ipX, ipY, device));
+        customer.habits.usualAmount() * random.logNormal(1.8, 0.8), ipX, ipY, device));
     return events;
   }
 
@@ -106,16 +155,16 @@ final class FraudEpisodes {
     CustomerHabits habits = customer.habits;
     TransactionEvent genuine = customer.lastBefore(t, true);
     if (genuine != null) {
-      t = genuine.hours + random.uniform(0.3, 4.0);
+      t = genuine.hours + random.uniform(0.5, 8.0);
     }
-    int city = Geography.otherCity(random, habits.homeCity(), random.chance(0.7) ? 900 : 300);
+    int city = Geography.otherCity(random, habits.homeCity(), random.chance(0.4) ? 900 : 300);
     List<TransactionEvent> events = new ArrayList<>();
     int count = random.integer(1, 3);
     for (int i = 0; i < count; i++) {
       TransactionEvent e = new TransactionEvent();
       e.hours = t;
       e.channel = random.chance(0.35) ? TransactionEvent.Channel.CASH_WITHDRAWAL : TransactionEvent.Channel.CARD_PRESENT;
-      double amount = habits.usualAmount() * random.logNormal(2.0, 0.8);
+      double amount = habits.usualAmount() * random.logNormal(1.2, 0.8);
       e.amount = e.channel == TransactionEvent.Channel.CASH_WITHDRAWAL ? Math.max(20, Math.round(amount / 20) * 20.0) : amount;
       e.locationX = Geography.x(city) + 8 * random.gaussian();
       e.locationY = Geography.y(city) + 8 * random.gaussian();
@@ -127,14 +176,14 @@ final class FraudEpisodes {
 
   private List<TransactionEvent> bustOut(Customer customer, double t) {
     CustomerHabits habits = customer.habits;
-    double quietHours = random.uniform(7, 25) * 24;
+    double quietHours = random.uniform(5, 20) * 24;
     customer.history.removeIf(e -> e.hours >= t - quietHours && e.hours < t && !e.fraud);
     int device = random.chance(0.3) ? customer.nextDevice++ : lastDevice(customer, t);
     List<TransactionEvent> events = new ArrayList<>();
-    int count = random.integer(2, 5);
+    int count = random.integer(1, 4);
     double time = t;
     for (int i = 0; i < count; i++) {
-      double amount = habits.usualAmount() * random.logNormal(3.5, 0.8);
+      double amount = habits.usualAmount() * random.logNormal(1.8, 0.8);
       double u = random.uniform();
       TransactionEvent e;
       if (u < 0.4) {
@@ -168,7 +217,7 @@ final class FraudEpisodes {
     TransactionEvent credit = new TransactionEvent();
     credit.hours = t;
     credit.channel = TransactionEvent.Channel.INCOMING_CREDIT;
-    credit.amount = habits.usualAmount() * random.logNormal(20, 0.7);
+    credit.amount = habits.usualAmount() * random.logNormal(10, 0.7);
     credit.locationX = Geography.x(habits.homeCity());
     credit.locationY = Geography.y(habits.homeCity());
     credit.ipX = credit.locationX;
@@ -176,8 +225,8 @@ final class FraudEpisodes {
     customer.history.add(credit); // history only: an incoming credit is not a row
     int device = random.chance(0.35) ? customer.nextDevice++ : lastDevice(customer, t);
     List<TransactionEvent> events = new ArrayList<>();
-    int count = random.integer(2, 5);
-    double time = t + random.uniform(0.2, 6.0);
+    int count = random.integer(2, 4);
+    double time = t + random.uniform(0.2, 10.0);
     for (int i = 0; i < count; i++) {
       double amount = credit.amount * random.uniform(0.1, 0.3);
       TransactionEvent e;
@@ -185,7 +234,7 @@ final class FraudEpisodes {
         e = remote(TransactionEvent.Channel.TRANSFER, time, amount,
             Geography.x(habits.homeCity()) + 20 * random.gaussian(),
             Geography.y(habits.homeCity()) + 20 * random.gaussian(), device);
-        e.payee = random.chance(0.7) || customer.nextPayee == 0 ? customer.nextPayee++ : random.integer(0, customer.nextPayee - 1);
+        e.payee = random.chance(0.4) || customer.nextPayee == 0 ? customer.nextPayee++ : random.integer(0, customer.nextPayee - 1);
       } else {
         e = new TransactionEvent();
         e.hours = time;

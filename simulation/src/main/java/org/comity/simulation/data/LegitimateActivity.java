@@ -15,8 +15,8 @@ final class LegitimateActivity {
   static final double OUTPUT_START_HOURS = WARM_UP_DAYS * 24.0;
   static final double END_HOURS = SIMULATED_DAYS * 24.0;
 
-  private static final double BIG_PURCHASE_CHANCE = 0.006;
-  private static final double NEW_PAYEE_CHANCE = 0.12;
+  private static final double BIG_PURCHASE_CHANCE = 0.01;
+  private static final double NEW_PAYEE_CHANCE = 0.15;
 
   private final RandomDraws random;
 
@@ -26,7 +26,7 @@ final class LegitimateActivity {
 
   Customer simulate(CustomerHabits habits) {
     Customer customer = new Customer(habits);
-    Session session = new Session(habits.homeCity());
+    Session session = new Session();
     int tripCity = -1;
     int tripEndDay = -1;
     for (int day = 0; day < SIMULATED_DAYS; day++) {
@@ -194,11 +194,8 @@ final class LegitimateActivity {
     }
   }
 
+  /** The customer's current phone while their history is generated (device 0 until they change phones). */
   private static final class Session {
     int phone;
-
-    Session(int homeCity) {
-      this.phone = 0;
-    }
   }
 }

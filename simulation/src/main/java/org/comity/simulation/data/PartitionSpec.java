@@ -71,7 +71,7 @@ public record PartitionSpec(Kind kind, double alpha) {
       throw new IllegalArgumentException(
           "partition '%s' needs an alpha: expected %s:ALPHA with ALPHA > 0, e.g. %s:0.5".formatted(text, family, family));
     }
-    String alphaText = spec.substring(colon + 1).strip();
+    String alphaText = text.strip().substring(colon + 1).strip();
     double alpha;
     try {
       alpha = Double.parseDouble(alphaText);

@@ -19,8 +19,9 @@ import java.util.Objects;
  * <ul>
  *   <li>bank sizes: shares {@code 0.3/N + 0.7 * w_i / sum(w)} with {@code w_i = exp(0.6 z_i)}, {@code z_i ~ N(0,1)};
  *   <li>fraud rates: spread log-uniformly from {@value #MIN_FRAUD_RATE} to {@value #MAX_FRAUD_RATE} over the banks
- *       in a seeded order ({@code round(rate * rows)}, at least 2 fraud rows per bank);
- *   <li>patterns: {@link #patternsSeenBy(int, int)}, so that no bank sees every pattern and together they see all;
+ *       in a seeded order ({@code ceil(rate * rows)}, at least one fraud row per pattern the bank sees);
+ *   <li>patterns: {@link #patternsSeenBy(int, int)} by fraud-rate rank, so that no bank sees every pattern and
+ *       together they see all;
  *   <li>rows: simulated customers' histories, features computed from each history (see {@link #featureNames()}).
  * </ul>
  *
@@ -40,6 +41,9 @@ public record SyntheticConsortium(
   public static final double MAX_FRAUD_RATE = 0.02;
   /** File name of the test table written by {@link #writeCsvFiles(Path)}. */
   public static final String TEST_FILE = "test.csv";
+
+  /** How many of the five fraud patterns each bank sees. */
+  public static final int PATTERNS_PER_BANK = 3;
 
   private static final long PLAN_STREAM = 0;
   private static final long TEST_STREAM = 1_000_000;
@@ -68,11 +72,13 @@ public record SyntheticConsortium(
       styles.add(PopulationStyle.draw(plan));
     }
 
+    int[] rateRank = rankByRateDescending(rates);
     List<SyntheticBank> banks = new ArrayList<>();
     double[] weights = new double[n];
     for (int b = 0; b < n; b++) {
-      int fraudRows = (int) Math.max(2, Math.min(Math.round(rates[b] * rows[b]), Math.floor(MAX_FRAUD_RATE * rows[b])));
-      List<FraudPattern> patterns = patternsSeenBy(b, n);
+      // ceil, not round, so that the lowest rate never falls below MIN_FRAUD_RATE; at least one fraud row per pattern.
+      int fraudRows = (int) Math.max(PATTERNS_PER_BANK, Math.min(Math.ceil(rates[b] * rows[b] - 1e-9), Math.floor(MAX_FRAUD_RATE * rows[b])));
+      List<FraudPattern> patterns = patternsSeenBy(rateRank[b], n);
       TableSimulator.Result result = new TableSimulator(RandomDraws.streamSeed(config.seed(), 1 + b))
           .simulate(List.of(styles.get(b)), new double[] {1}, rows[b], fraudRows, patterns);
       BankProfile profile = new BankProfile(bankId(b), rows[b], fraudRows, patterns, result.fraudRowsByPattern());
@@ -86,10 +92,11 @@ public record SyntheticConsortium(
   }
 
   /**
-   * The patterns bank {@code bank} (0-based) of {@code banks} sees: a window of consecutive patterns (in enum order,
-   * wrapping) starting at pattern {@code (k * bank) mod 5}, of length {@code k = 3} for 2 banks and {@code k = 2}
-   * otherwise. So no bank sees every pattern, every pattern is seen by some bank, and with 5 banks each pattern is
-   * seen by exactly two banks.
+   * The patterns seen by the bank of fraud-rate rank {@code bank} (0 = the highest fraud rate) among {@code banks}:
+   * three consecutive patterns (in enum order, wrapping) starting at pattern {@code (3 * bank) mod 5}. So no bank
+   * sees every pattern, the two banks with the most fraud already see all five between them (no pattern is left to
+   * the low-rate banks only), and with 5 banks each pattern is seen by exactly three banks. Three rather than two
+   * keeps FedAvg close to centralized training (see {@code docs/SYNTHETIC_DATA.md}).
    */
   public static List<FraudPattern> patternsSeenBy(int bank, int banks) {
     if (banks < SyntheticConsortiumConfig.MIN_BANKS || bank < 0 || bank >= banks) {
@@ -97,7 +104,7 @@ public record SyntheticConsortium(
           "need banks >= %d and 0 <= bank < banks, got bank %d of %d".formatted(SyntheticConsortiumConfig.MIN_BANKS, bank, banks));
     }
     FraudPattern[] all = FraudPattern.values();
-    int perBank = banks == 2 ? 3 : 2;
+    int perBank = PATTERNS_PER_BANK;
     List<FraudPattern> seen = new ArrayList<>();
     for (int j = 0; j < perBank; j++) {
       seen.add(all[(perBank * bank + j) % all.length]);
@@ -130,6 +137,18 @@ public record SyntheticConsortium(
     text.append("  test rows=%d fraud=%d (%.3f%%) patterns=%s]"
         .formatted(test.rows(), test.positives(), 100 * test.positiveRate(), testFraudRowsByPattern));
     return text.toString();
+  }
+
+  /** rank[b] = 0 for the bank with the highest fraud rate, 1 for the next, ... */
+  private static int[] rankByRateDescending(double[] rates) {
+    Integer[] byRate = new Integer[rates.length];
+    Arrays.setAll(byRate, i -> i);
+    Arrays.sort(byRate, (x, y) -> Double.compare(rates[y], rates[x]));
+    int[] rank = new int[rates.length];
+    for (int r = 0; r < rates.length; r++) {
+      rank[byRate[r]] = r;
+    }
+    return rank;
   }
 
   private static String bankId(int bank) {

@@ -14,7 +14,9 @@ import java.util.Map;
  *
  * <p>Episodes are planted pattern by pattern, always for the pattern with the fewest fraud rows so far, so a
  * table's fraud rows are split about evenly across its patterns. When the last episode would overshoot the fraud
- * quota, its surplus events stay in the history (they shape later features) but do not become rows.
+ * quota, its surplus events stay in the history (they shape later features) but do not become rows; an episode
+ * also leaves one fraud row for each allowed pattern that has none yet, so with at least as many fraud rows as
+ * patterns every allowed pattern contributes.
  */
 final class TableSimulator {
   /** What was generated: the table and how many fraud rows each pattern contributed. */
@@ -58,8 +60,18 @@ final class TableSimulator {
       }
       Customer victim = pickVictim(customers, nextVictimSearchStart++);
       double start = random.uniform(LegitimateActivity.OUTPUT_START_HOURS + 1, LegitimateActivity.END_HOURS - 30);
+      // Leave one fraud row for every other pattern that has none yet, so each allowed pattern is represented.
+      int patternsStillEmpty = 0;
+      for (FraudPattern p : patterns) {
+        if (p != pattern && byPattern.get(p) == 0) {
+          patternsStillEmpty++;
+        }
+      }
+      int quota = Math.max(1, fraudRows - planted - patternsStillEmpty);
+      int emittedThisEpisode = 0;
       for (TransactionEvent e : episodes.plant(victim, pattern, start)) {
-        if (planted < fraudRows && e.hours >= LegitimateActivity.OUTPUT_START_HOURS) {
+        if (emittedThisEpisode < quota && planted < fraudRows && e.hours >= LegitimateActivity.OUTPUT_START_HOURS) {
+          emittedThisEpisode++;
           e.emitted = true;
           planted++;
           byPattern.merge(pattern, 1, Integer::sum);
