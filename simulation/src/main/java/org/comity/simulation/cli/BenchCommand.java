@@ -72,7 +72,7 @@ final class BenchCommand {
         description = "Bank counts, each from 2 to 50, run one after another in this JVM (default: ${DEFAULT-VALUE}).")
     List<Integer> banks;
 
-    @Option(names = "--rounds", defaultValue = "6", paramLabel = "N",
+    @Option(names = "--rounds", defaultValue = "11", paramLabel = "N",
         description = "Training rounds per bank count, >= 2; round 1 is warm-up (default: ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -150,7 +150,7 @@ final class BenchCommand {
       long heapWithCoordinator;
       try {
         measured = roundMeasurements(coordinator.engine().reports());
-        heapWithCoordinator = usedHeapAfterGc();
+        heapWithCoordinator = settledHeapAfterAgentsStop();
       } finally {
         coordinator.close();
       }
@@ -292,6 +292,26 @@ final class BenchCommand {
       BenchmarkReport report = TrainingThroughputBenchmark.run(options);
       System.out.println(report.toJson());
       return ExitCodes.OK;
+    }
+  }
+
+  /**
+   * Used heap once the agents are gone: {@link FederatedRegime} stops its agents and channels without waiting for
+   * their threads, which still hold the banks' data for a moment. Waits (at most 30 s) until no agent thread is
+   * alive and two readings a second apart agree within 64 KiB, so nothing of the agents is counted as coordinator.
+   */
+  static long settledHeapAfterAgentsStop() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long previous = Long.MIN_VALUE;
+    while (true) {
+      long used = usedHeapAfterGc();
+      boolean agentsGone = Thread.getAllStackTraces().keySet().stream()
+          .noneMatch(t -> t.getName().startsWith("agent-poller-") || t.getName().startsWith("simulated-bank"));
+      if ((agentsGone && Math.abs(used - previous) < 64 * 1024) || System.nanoTime() > deadline) {
+        return used;
+      }
+      previous = used;
+      Thread.sleep(1_000);
     }
   }
 
