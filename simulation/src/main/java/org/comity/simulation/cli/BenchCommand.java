@@ -1,5 +1,6 @@
 package org.comity.simulation.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,6 +42,8 @@ import picocli.CommandLine.Option;
     subcommands = {BenchCommand.Coordinator.class, BenchCommand.Training.class})
 final class BenchCommand {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Smallest retained heap of the fewest-banks run for which the 50-vs-5 style heap ratio is reported. */
+  static final long HEAP_RATIO_FLOOR_BYTES = 256 * 1024;
 
   private BenchCommand() {}
 
@@ -64,11 +67,11 @@ final class BenchCommand {
    * states it analytically.
    */
   @Command(name = "coordinator", mixinStandardHelpOptions = true,
-      description = {"Coordinator overhead per round (round wall time minus the slowest bank's training time) and the",
-          "heap the coordinator retains, for each bank count, through the real coordinator and agents over loopback.",
-          "Prints a table and writes bench-coordinator.json into --out."})
+      description = {"Coordinator overhead per round and the heap the coordinator retains, for each bank count.",
+          "Runs the real coordinator and agents over loopback. Overhead = round wall time minus the slowest bank's "
+              + "training time. Prints a table and writes bench-coordinator.json into --out."})
   static final class Coordinator implements Callable<Integer> {
-    @Option(names = "--banks", defaultValue = "5,20,50", split = ",", paramLabel = "N[,N...]",
+    @Option(names = "--banks", defaultValue = "5,20,50", split = ",", paramLabel = "N,N,...", hideParamSyntax = true,
         description = "Bank counts, each from 2 to 50, run one after another in this JVM (default: ${DEFAULT-VALUE}).")
     List<Integer> banks;
 
@@ -77,8 +80,8 @@ final class BenchCommand {
     int rounds;
 
     @Option(names = "--rows-per-bank", defaultValue = "1000", paramLabel = "R",
-        description = {"Mean training rows per bank, >= 1000 (the synthetic generator's minimum); the total N x R",
-            "is split with the generator's size skew (default: ${DEFAULT-VALUE})."})
+        description = "Mean training rows per bank, >= 1000 (the synthetic generator's minimum); the total N x R "
+            + "is split with the generator's size skew (default: ${DEFAULT-VALUE}).")
     int rowsPerBank;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -215,8 +218,12 @@ final class BenchCommand {
       ratios.put("most_banks", most.banks());
       ratios.put("fewest_banks", fewest.banks());
       ratios.put("overhead_ms_most_vs_fewest", most.medianOverheadMillis() / fewest.medianOverheadMillis());
-      ratios.put("coordinator_heap_most_vs_fewest",
-          (double) most.retainedHeapBytes() / fewest.retainedHeapBytes());
+      // Below the measurement's noise floor (a few hundred KiB either way) a ratio means nothing: write null.
+      if (fewest.retainedHeapBytes() >= HEAP_RATIO_FLOOR_BYTES) {
+        ratios.put("coordinator_heap_most_vs_fewest", (double) most.retainedHeapBytes() / fewest.retainedHeapBytes());
+      } else {
+        ratios.putNull("coordinator_heap_most_vs_fewest");
+      }
       return root;
     }
 
@@ -231,24 +238,26 @@ final class BenchCommand {
       }
       ObjectNode ratios = (ObjectNode) json.get("ratios");
       text.append("medians over rounds 2..N; overhead = round wall time - slowest bank's training time%n".formatted());
-      text.append("%d vs %d banks: overhead x%.2f, coordinator heap x%.2f%n".formatted(ratios.get("most_banks").asInt(),
+      JsonNode heapRatio = ratios.get("coordinator_heap_most_vs_fewest");
+      text.append("%d vs %d banks: overhead x%.2f, coordinator heap %s%n".formatted(ratios.get("most_banks").asInt(),
           ratios.get("fewest_banks").asInt(), ratios.get("overhead_ms_most_vs_fewest").asDouble(),
-          ratios.get("coordinator_heap_most_vs_fewest").asDouble()));
+          heapRatio.isNull() ? "n/a (below the noise floor; run more rounds)" : "x%.2f".formatted(heapRatio.asDouble())));
       return text.toString();
     }
   }
 
   /** Runs {@link TrainingThroughputBenchmark} and prints its JSON report. */
   @Command(name = "training", mixinStandardHelpOptions = true,
-      description = {"Local training throughput of the default fraud model (samples/s and GFLOP/s per batch size) and",
-          "the fraction of this machine's measured float32 matrix-product peak it reaches. Prints one JSON report."})
+      description = {"Local training throughput of the default fraud model, and the fraction of peak it reaches.",
+          "Samples/s and GFLOP/s per batch size, against this machine's measured float32 matrix-product peak. "
+              + "Prints one JSON report."})
   static final class Training implements Callable<Integer> {
     private static final BenchmarkOptions DEFAULTS = BenchmarkOptions.defaults();
 
     @Option(names = "--rows", paramLabel = "N", description = "Synthetic rows per epoch (default: 100000).")
     Integer rows;
 
-    @Option(names = "--batch-sizes", split = ",", paramLabel = "B[,B...]",
+    @Option(names = "--batch-sizes", split = ",", paramLabel = "B,B,...", hideParamSyntax = true,
         description = "Batch sizes, each measured on its own model (default: 256,1024).")
     List<Integer> batchSizes;
 
@@ -273,6 +282,17 @@ final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
+      requirePositive("--rows", rows);
+      requirePositive("--warmup-epochs", warmupEpochs == null ? null : warmupEpochs + 1); // 0 is allowed
+      requirePositive("--timed-epochs", timedEpochs);
+      requirePositive("--matmul-size", matmulSize);
+      requirePositive("--matmul-repeats", matmulRepeats);
+      requirePositive("--threads", threads);
+      if (batchSizes != null) {
+        for (Integer batchSize : batchSizes) {
+          requirePositive("--batch-sizes", batchSize);
+        }
+      }
       BenchmarkOptions options;
       try {
         options = new BenchmarkOptions(DEFAULTS.inputWidth(),
@@ -312,6 +332,13 @@ final class BenchCommand {
       }
       previous = used;
       Thread.sleep(1_000);
+    }
+  }
+
+  private static void requirePositive(String option, Integer value) throws ExitCodes.BadInputException {
+    if (value != null && value < 1) {
+      throw new ExitCodes.BadInputException("%s must be >= %d, got %d".formatted(
+          option, option.equals("--warmup-epochs") ? 0 : 1, option.equals("--warmup-epochs") ? value - 1 : value));
     }
   }
 
