@@ -59,8 +59,9 @@ final class BenchCommand {
    * TensorFlow).
    *
    * <p><b>Heap.</b> The coordinator shares the JVM with the agents, so its heap cannot be read off a gauge. After each
-   * run the agents are closed and the coordinator is still open; used heap after full GCs is read, the coordinator is
-   * closed and dropped, and used heap after full GCs is read again. The difference is what the coordinator retains at
+   * run the agents are closed and the coordinator is still open; once no agent thread is alive and two readings agree,
+   * used heap after full GCs is read, the coordinator is closed and dropped, and used heap after full GCs is read
+   * again. The difference is what the coordinator retains at
    * the end of a run: the model registry (one weight vector per committed round), round reports, member sessions and
    * the gRPC server. Its per-round working state (the {@code WeightedUpdateAccumulator}, 16 bytes per parameter, plus
    * the global and candidate weights) exists only during a round and is O(model size) by construction; the report
