@@ -13,12 +13,19 @@ import java.util.List;
  * @param name human-readable name of the federation
  * @param features feature columns in model order
  * @param label name of the 0/1 label column
+ * @param secureAggregation secure aggregation settings
  */
 public record FederationPlan(
     String name, List<FeatureSpec> features, String label, ModelSpec model, TrainingSpec training,
-    RoundsSpec rounds, EvaluationSpec evaluation) {
+    RoundsSpec rounds, EvaluationSpec evaluation, SecureAggregationSpec secureAggregation) {
   public FederationPlan {
     features = List.copyOf(features);
+  }
+
+  /** A plan with secure aggregation off. */
+  public FederationPlan(String name, List<FeatureSpec> features, String label, ModelSpec model, TrainingSpec training,
+      RoundsSpec rounds, EvaluationSpec evaluation) {
+    this(name, features, label, model, training, rounds, evaluation, SecureAggregationSpec.disabled());
   }
 
   /** The layout of the model's parameters for this plan's schema and architecture. */

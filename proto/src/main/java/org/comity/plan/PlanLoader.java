@@ -85,8 +85,10 @@ public final class PlanLoader {
     TrainingSpec training = readTraining(root.child("training"));
     RoundsSpec rounds = readRounds(root.child("rounds"));
     EvaluationSpec evaluation = readEvaluation(root.child("evaluation"));
+    SecureAggregationSpec secureAggregation = readSecureAggregation(root.child("secure_aggregation"), rounds);
     root.rejectUnknownKeys();
-    FederationPlan plan = new FederationPlan(name, features, label, model, training, rounds, evaluation);
+    FederationPlan plan = new FederationPlan(name, features, label, model, training, rounds, evaluation,
+        secureAggregation);
     if (problems.isEmpty() && plan.inputWidth() > MAX_INPUT_COLUMNS) {
       root.problem("features", "the schema expands to %d model inputs; at most %d are allowed"
           .formatted(plan.inputWidth(), MAX_INPUT_COLUMNS));
@@ -203,6 +205,43 @@ public final class PlanLoader {
     }
     return new RoundsSpec(count, perRound, quorum, minMembers, deadline, evaluationDeadline, joinTimeout,
         serverLearningRate, seed);
+  }
+
+  private static SecureAggregationSpec readSecureAggregation(PlanNode node, RoundsSpec rounds) {
+    SecureAggregationSpec defaults = SecureAggregationSpec.disabled();
+    boolean enabled = false;
+    if (node.has("enabled")) {
+      String text = node.string("enabled", "false");
+      if ("true".equalsIgnoreCase(text)) {
+        enabled = true;
+      } else if (!"false".equalsIgnoreCase(text)) {
+        node.problem("enabled", "value '%s' is not true or false".formatted(text));
+      }
+    }
+    double corrupt = node.number("corrupt_fraction", defaults.corruptFraction(), 0.0, 1.0, true);
+    double dropout = node.number("dropout_rate", defaults.dropoutRate(), 0.0, 1.0, true);
+    SecureAggregationSpec.ThreatModelName threat = node.enumValue("threat_model",
+        SecureAggregationSpec.ThreatModelName.class, defaults.threatModel());
+    Integer neighbours = node.has("neighbours") ? node.integer("neighbours", 0, 2, 100_000) : null;
+    Integer threshold = node.has("threshold") ? node.integer("threshold", 0, 2, 100_000) : null;
+    double clip = node.number("clip_bound", defaults.clipBound(), 1e-6, 1e6, false);
+    long maxSamples = node.longValue("max_sample_count", defaults.maxSampleCount());
+    Duration stageDeadline = node.duration("stage_deadline", defaults.stageDeadline(), Duration.ofMillis(100),
+        Duration.ofDays(1));
+    node.rejectUnknownKeys();
+    if (maxSamples < 1 || maxSamples > 0xFFFF_FFFFL) {
+      node.problem("max_sample_count", "value %d is out of range: allowed 1 to 4294967295".formatted(maxSamples));
+      maxSamples = defaults.maxSampleCount();
+    }
+    if ((neighbours == null) != (threshold == null)) {
+      node.problem(neighbours == null ? "threshold" : "neighbours",
+          "override neighbours and threshold together, or neither (both are then derived from the threat model)");
+    }
+    if (enabled && (rounds.minQuorum() < 3 || (rounds.participantsPerRound() > 0 && rounds.participantsPerRound() < 3))) {
+      node.problem("enabled", "secure aggregation needs at least 3 banks per round: raise rounds.min_quorum to 3 or more");
+    }
+    return new SecureAggregationSpec(enabled, corrupt, dropout, threat, neighbours, threshold, clip, maxSamples,
+        stageDeadline);
   }
 
   private static EvaluationSpec readEvaluation(PlanNode node) {

@@ -18,9 +18,9 @@ final class PlanSummary {
         "  local training: %d epoch(s), batch %d, learning rate %s, %s".formatted(training.epochs(),
             training.batchSize(), training.learningRate(), training.imbalance().name().toLowerCase()
                 + (training.classWeight() == null ? " (balanced weight, cap " + training.maxClassWeight() + ")" : " " + training.classWeight())),
-        "  rounds: %d, %s per round, quorum %d, start with %d member(s), deadline %s".formatted(rounds.count(),
+        "  rounds: %d, %s per round, quorum %d, start with %d member(s), deadline %ss".formatted(rounds.count(),
             rounds.participantsPerRound() == 0 ? "all members" : rounds.participantsPerRound() + " members",
-            rounds.minQuorum(), rounds.minMembersToStart(), rounds.deadline()),
+            rounds.minQuorum(), rounds.minMembersToStart(), rounds.deadline().toMillis() / 1000.0),
         "  evaluation: holdout %.0f%% per bank, threshold %s".formatted(plan.evaluation().holdoutFraction() * 100,
             plan.evaluation().threshold()));
   }

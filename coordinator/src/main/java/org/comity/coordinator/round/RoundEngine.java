@@ -20,7 +20,11 @@ import org.comity.coordinator.model.ModelRegistry;
 import org.comity.coordinator.model.ModelVersion;
 import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanHash;
+import org.comity.aggregation.secagg.RejectionReason;
+import org.comity.aggregation.secagg.SecAggRejectedException;
 import org.comity.proto.v1.EvaluateResult;
+import org.comity.proto.v1.SecAggResult;
+import org.comity.proto.v1.SecAggTask;
 import org.comity.proto.v1.EvaluateTask;
 import org.comity.proto.v1.ModelWeights;
 import org.comity.proto.v1.StatsResult;
@@ -165,6 +169,7 @@ public final class RoundEngine {
         case STATS -> acceptStatistics(round, memberId, request.getStats());
         case TRAIN -> acceptUpdate(round, memberId, request.getTrain());
         case EVALUATE -> acceptEvaluation(round, memberId, request.getEvaluate());
+        case SECAGG -> acceptSecure(round, memberId, request.getSecagg());
         default -> throw new ResultRejectedException(ResultRejectedException.Kind.INVALID_ARGUMENT, "no_result",
             "the request carries no result");
       }
@@ -263,6 +268,52 @@ public final class RoundEngine {
     round.accept(memberId);
   }
 
+  private void acceptSecure(ActiveRound round, String memberId, SecAggResult result) throws ResultRejectedException {
+    expectPhase(round, RoundPhase.TRAINING, "a secure-aggregation message");
+    if (round.secure == null) {
+      throw invalid("wrong_kind", "round %d does not use secure aggregation".formatted(round.round));
+    }
+    List<Map.Entry<String, SecAggTask>> next;
+    try {
+      next = round.secure.accept(memberId, result);
+    } catch (SecAggRejectedException e) {
+      ResultRejectedException.Kind kind = e.reason() == RejectionReason.WRONG_STAGE
+          || e.reason() == RejectionReason.DUPLICATE ? ResultRejectedException.Kind.FAILED_PRECONDITION
+          : ResultRejectedException.Kind.INVALID_ARGUMENT;
+      throw new ResultRejectedException(kind, "secagg_" + e.reason().name().toLowerCase(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw invalid("secagg_malformed", "malformed secure-aggregation message: " + e.getMessage());
+    }
+    if (result.hasAdvertiseKeys()) {
+      if (Double.isFinite(result.getTrainLoss())) {
+        round.lossSum += result.getTrainLoss();
+        round.secureLosses++;
+      }
+      round.slowestTrainingMillis = Math.max(round.slowestTrainingMillis, result.getTrainingMillis());
+    }
+    round.pending.remove(memberId);
+    dispatchSecure(round, next, clock.instant());
+  }
+
+  /** Sends the protocol's next-stage messages as tasks; a new stage gets a fresh deadline. */
+  private void dispatchSecure(ActiveRound round, List<Map.Entry<String, SecAggTask>> tasks, Instant now) {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    round.pending.clear();
+    round.stageDeadline = now.plus(plan.secureAggregation().stageDeadline());
+    String stage = round.secure.stageName();
+    for (Map.Entry<String, SecAggTask> entry : tasks) {
+      Task task = newTask(round, entry.getKey(), "secagg-" + stage.toLowerCase()).setSecagg(entry.getValue()).build();
+      if (!entry.getValue().hasAborted()) {
+        round.pending.put(entry.getKey(), task.getTaskId());
+      }
+      dispatcher.dispatch(entry.getKey(), task);
+    }
+    transition(round, RoundPhase.TRAINING, "secure aggregation stage %s: waiting for %d bank(s); deadline %s"
+        .formatted(stage, round.pending.size(), round.stageDeadline));
+  }
+
   private static void expectPhase(ActiveRound round, RoundPhase phase, String what) throws ResultRejectedException {
     if (round.phase != phase) {
       throw invalid("wrong_kind", "round %d is %s; %s is not expected".formatted(round.round, round.phase, what));
@@ -296,24 +347,75 @@ public final class RoundEngine {
       case SELECTING -> {
         return select(round, now);
       }
-      case COLLECTING_STATISTICS, TRAINING, EVALUATING -> {
-        dropDisconnected(round);
-        if (!round.pending.isEmpty() && now.isBefore(round.stageDeadline)) {
-          return false;
+      case TRAINING -> {
+        if (round.secure != null) {
+          return stepSecure(round, now);
         }
-        round.timeOutStragglers();
-        dispatcher.withdrawRound(round.round);
-        if (round.phase == RoundPhase.COLLECTING_STATISTICS) {
-          finishStatistics(round, now);
-        } else if (round.phase == RoundPhase.TRAINING) {
-          finishTraining(round, now);
-        } else {
-          commit(round, now);
-        }
-        return true;
+        return stepCollecting(round, now);
+      }
+      case COLLECTING_STATISTICS, EVALUATING -> {
+        return stepCollecting(round, now);
       }
       default -> throw new IllegalStateException("unexpected phase " + round.phase);
     }
+  }
+
+  private boolean stepSecure(ActiveRound round, Instant now) {
+    dropDisconnected(round);
+    if (round.secure.result().isPresent()) {
+      finishSecureTraining(round, now);
+      return true;
+    }
+    if (round.secure.aborted().isPresent()) {
+      var aborted = round.secure.aborted().get();
+      fail(round, now, "secure aggregation aborted in stage %s: %s (%s); dropouts: %s".formatted(
+          aborted.stageAtAbort(), aborted.reason(), aborted.detail(), round.dropouts));
+      return true;
+    }
+    if (!round.pending.isEmpty() && now.isBefore(round.stageDeadline)) {
+      return false;
+    }
+    round.timeOutStragglers();
+    dispatcher.withdrawRound(round.round);
+    List<Map.Entry<String, SecAggTask>> next = round.secure.deadline();
+    dispatchSecure(round, next, now);
+    return true;
+  }
+
+  private void finishSecureTraining(ActiveRound round, Instant now) {
+    var result = round.secure.result().orElseThrow();
+    double[] mean = result.weightedMean();
+    float[] candidate = new float[globalWeights.length];
+    double rate = plan.rounds().serverLearningRate();
+    for (int i = 0; i < candidate.length; i++) {
+      candidate[i] = (float) (globalWeights[i] + rate * mean[i]);
+    }
+    round.candidate = candidate;
+    round.contributors.addAll(result.contributors());
+    round.meanTrainLoss = round.secureLosses == 0 ? Double.NaN : round.lossSum / round.secureLosses;
+    transition(round, RoundPhase.AGGREGATING, ("secure sum of %d bank(s) unmasked (dropped after sharing keys: %s), "
+        + "total weight %d; quantization error bound %.3g per weight").formatted(result.contributors().size(),
+        result.droppedAfterSharing(), result.totalWeight(), result.meanErrorBound()));
+    round.secure = null;
+    startEvaluation(round, now);
+  }
+
+  /** A stage that collects one result per member: closes when all answered or dropped, or at the deadline. */
+  private boolean stepCollecting(ActiveRound round, Instant now) {
+    dropDisconnected(round);
+    if (!round.pending.isEmpty() && now.isBefore(round.stageDeadline)) {
+      return false;
+    }
+    round.timeOutStragglers();
+    dispatcher.withdrawRound(round.round);
+    if (round.phase == RoundPhase.COLLECTING_STATISTICS) {
+      finishStatistics(round, now);
+    } else if (round.phase == RoundPhase.TRAINING) {
+      finishTraining(round, now);
+    } else {
+      commit(round, now);
+    }
+    return true;
   }
 
   private boolean startNextRound(Instant now) {
@@ -373,6 +475,27 @@ public final class RoundEngine {
       }
       transition(round, RoundPhase.COLLECTING_STATISTICS, "asked %d member(s) for feature statistics: %s"
           .formatted(chosen.size(), chosen));
+    } else if (plan.secureAggregation().enabled()) {
+      try {
+        round.secure = SecureAggregationRound.start(round.round, chosen, plan.secureAggregation(), parameterCount);
+      } catch (IllegalArgumentException e) {
+        fail(round, now, "secure aggregation cannot run with these %d bank(s): %s".formatted(chosen.size(), e.getMessage()));
+        return true;
+      }
+      round.stageDeadline = now.plus(plan.rounds().deadline());
+      ModelWeights global = weightsMessage(globalVersion, globalWeights);
+      for (String member : chosen) {
+        TrainTask train = TrainTask.newBuilder().setGlobalModel(global).setNormalization(normalizationMessage())
+            .setSeed(mix(plan.rounds().seed(), round.round, member.hashCode())).build();
+        Task task = newTask(round, member, "secagg-train")
+            .setSecagg(round.secure.startTask().setTrainAndAdvertise(train)).build();
+        round.pending.put(member, task.getTaskId());
+        dispatcher.dispatch(member, task);
+      }
+      var config = round.secure.config();
+      transition(round, RoundPhase.TRAINING, ("sampled %d of %d connected member(s): %s; secure aggregation with %d "
+          + "neighbours, threshold %d; deadline %s").formatted(chosen.size(), connected.size(), chosen,
+          config.parameters().neighbours(), config.threshold(), round.stageDeadline));
     } else {
       round.stageDeadline = now.plus(plan.rounds().deadline());
       round.updates = new WeightedUpdateAccumulator(parameterCount);
@@ -463,6 +586,13 @@ public final class RoundEngine {
   private void fail(ActiveRound round, Instant now, String reason) {
     dispatcher.withdrawRound(round.round);
     round.pending.clear();
+    if (round.secure != null && round.secure.aborted().isEmpty()) {
+      for (Map.Entry<String, SecAggTask> notice : round.secure.abort(reason)) {
+        dispatcher.dispatch(notice.getKey(), newTask(round, notice.getKey(), "secagg-aborted")
+            .setSecagg(notice.getValue()).build());
+      }
+    }
+    round.secure = null;
     if (round.round > 0) {
       failedRounds++;
     }
@@ -564,6 +694,8 @@ public final class RoundEngine {
     long positives;
     // training
     WeightedUpdateAccumulator updates;
+    SecureAggregationRound secure;
+    int secureLosses;
     double lossSum;
     double meanTrainLoss = Double.NaN;
     long slowestTrainingMillis;

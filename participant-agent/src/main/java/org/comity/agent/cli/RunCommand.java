@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
         .build();
     try (LocalModel model = TensorFlowLocalModel.factory(deviceSelection, sessionThreads)
         .create(loaded, loaded.model().initSeed())) {
-      AgentRunner runner = new AgentRunner(memberId, loaded, channel, new TaskExecutor(loaded, split, model),
+      AgentRunner runner = new AgentRunner(memberId, loaded, channel, new TaskExecutor(memberId, loaded, split, model),
           Duration.ofSeconds(reconnectPatienceSeconds));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> runner.leave("agent shut down")));
       AgentOutcome outcome = runner.run();

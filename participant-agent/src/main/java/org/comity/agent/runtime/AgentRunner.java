@@ -81,6 +81,9 @@ public final class AgentRunner {
           break;
         }
         SubmitResultRequest result = executor.execute(task);
+        if (result == null) {
+          continue;
+        }
         if (submit(task, result)) {
           completed++;
         } else {

@@ -13,6 +13,7 @@ import org.comity.plan.FederationPlan;
 import org.comity.proto.v1.EvaluateResult;
 import org.comity.proto.v1.FeatureMoments;
 import org.comity.proto.v1.ModelWeights;
+import org.comity.proto.v1.SecAggResult;
 import org.comity.proto.v1.StatsResult;
 import org.comity.proto.v1.SubmitResultRequest;
 import org.comity.proto.v1.Task;
@@ -35,11 +36,14 @@ public final class TaskExecutor {
   private final LocalModel model;
   private final LocalTrainer trainer;
   private final int parameterCount;
+  private final SecureAggregationParticipant secure;
   private Normalization cachedNormalization;
   private BankDataset normalizedTraining;
   private BankDataset normalizedHoldout;
 
-  public TaskExecutor(FederationPlan plan, HoldoutSplit data, LocalModel model) {
+  public TaskExecutor(String memberId, FederationPlan plan, HoldoutSplit data, LocalModel model) {
+    this.secure = new SecureAggregationParticipant(memberId, plan.secureAggregation(),
+        plan.modelLayout().parameterCount());
     this.plan = plan;
     this.data = data;
     this.model = model;
@@ -47,7 +51,10 @@ public final class TaskExecutor {
     this.parameterCount = plan.modelLayout().parameterCount();
   }
 
-  /** Runs {@code task} and returns the result to submit (without session id). */
+  /**
+   * Runs {@code task} and returns the result to submit (without session id), or {@code null} when there is
+   * nothing to send (a secure-aggregation round that the coordinator aborted).
+   */
   public SubmitResultRequest execute(Task task) {
     SubmitResultRequest.Builder result = SubmitResultRequest.newBuilder().setTaskId(task.getTaskId())
         .setRound(task.getRound());
@@ -56,10 +63,17 @@ public final class TaskExecutor {
         case STATS -> result.setStats(statistics());
         case TRAIN -> result.setTrain(train(task));
         case EVALUATE -> result.setEvaluate(evaluate(task));
+        case SECAGG -> {
+          var reply = secureStage(task);
+          if (reply.isEmpty()) {
+            return null;
+          }
+          result.setSecagg(reply.get());
+        }
         default -> result.setDeclined(TaskDeclined.newBuilder().setReason(TaskDeclined.Reason.INTERNAL_ERROR)
             .setDetail("task kind not supported by this agent: " + task.getKindCase()));
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | org.comity.aggregation.secagg.SecAggRejectedException e) {
       log.error("task {} cannot be carried out: {}", task.getTaskId(), e.getMessage());
       result.setDeclined(TaskDeclined.newBuilder().setReason(TaskDeclined.Reason.INTERNAL_ERROR)
           .setDetail("the task is malformed: " + e.getMessage()));
@@ -78,8 +92,10 @@ public final class TaskExecutor {
     return stats.build();
   }
 
-  private TrainResult train(Task task) {
-    var train = task.getTrain();
+  /** One round of local training from the task's global model. */
+  private record LocalUpdate(float[] delta, long samples, double loss, long millis) {}
+
+  private LocalUpdate trainLocally(Task task, org.comity.proto.v1.TrainTask train) {
     float[] global = weights(train.getGlobalModel());
     Normalization normalization = normalization(train.getNormalization());
     LocalTrainer.RoundResult outcome = trainer.trainRound(model, global, normalizedTraining, normalization.positiveRate(),
@@ -91,13 +107,30 @@ public final class TaskExecutor {
     log.info("round {}: trained {} rows from version {} in {} ms on {}, loss {}", task.getRound(),
         outcome.samples(), train.getGlobalModel().getVersion(), outcome.millis(), model.deviceDescription(),
         String.format("%.5f", outcome.meanLoss()));
+    return new LocalUpdate(delta, outcome.samples(), Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0,
+        outcome.millis());
+  }
+
+  private TrainResult train(Task task) {
+    LocalUpdate update = trainLocally(task, task.getTrain());
     return TrainResult.newBuilder()
-        .setDeltaPackedFloat32Le(PackedFloats.pack(delta))
-        .setSampleCount(outcome.samples())
-        .setTrainLoss(Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0)
-        .setTrainingMillis(outcome.millis())
+        .setDeltaPackedFloat32Le(PackedFloats.pack(update.delta()))
+        .setSampleCount(update.samples())
+        .setTrainLoss(update.loss())
+        .setTrainingMillis(update.millis())
         .setDevice(model.deviceDescription())
         .build();
+  }
+
+  private java.util.Optional<SecAggResult> secureStage(Task task) {
+    var secagg = task.getSecagg();
+    if (secagg.hasTrainAndAdvertise()) {
+      LocalUpdate update = trainLocally(task, secagg.getTrainAndAdvertise());
+      var keys = secure.start(task.getRound(), secagg.getSetup(), update.delta(), update.samples());
+      return java.util.Optional.of(SecAggResult.newBuilder().setAdvertiseKeys(keys).setTrainLoss(update.loss())
+          .setTrainingMillis(update.millis()).setDevice(model.deviceDescription()).build());
+    }
+    return secure.onStage(task.getRound(), secagg);
   }
 
   private EvaluateResult evaluate(Task task) {

@@ -32,9 +32,20 @@ public final class LocalTrainer {
    */
   public RoundResult trainRound(LocalModel model, float[] startWeights, BankDataset normalizedTrain,
       double globalPositiveRate, long seed) {
-    long start = System.nanoTime();
     model.setWeights(startWeights);
-    model.resetOptimizerState();
+    if (!Boolean.getBoolean("comity.experiment.keepAdam")) {
+      model.resetOptimizerState();
+    }
+    return continueTraining(model, normalizedTrain, globalPositiveRate, seed);
+  }
+
+  /**
+   * Trains the plan's number of epochs from the model's current weights and optimizer state (baselines that
+   * train one model continuously, as a bank alone or a pooled data set would).
+   */
+  public RoundResult continueTraining(LocalModel model, BankDataset normalizedTrain, double globalPositiveRate,
+      long seed) {
+    long start = System.nanoTime();
     float weight = (float) training.positiveClassWeight(globalPositiveRate);
     double loss = Double.NaN;
     SplittableRandom random = new SplittableRandom(seed);

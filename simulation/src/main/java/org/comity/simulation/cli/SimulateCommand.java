@@ -45,13 +45,18 @@ final class SimulateCommand implements Callable<Integer> {
       description = "How --data is split: iid, dirichlet:ALPHA (label skew), size:ALPHA (quantity skew). Default: ${DEFAULT-VALUE}.")
   String partition;
 
+  @Option(names = "--secure-aggregation",
+      description = "Turn secure aggregation (SecAgg+) on in the built-in or inferred plan; needs 3 or more banks.")
+  boolean secureAggregation;
+
   @Option(names = "--out", defaultValue = "comity-simulation-out", paramLabel = "DIR",
       description = "Output directory: bank files, log, results.json (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    SimulationConfig config = new SimulationConfig(plan, banks, rounds, seed, data, test, label, partition, out, 1);
+    SimulationConfig config = new SimulationConfig(plan, banks, rounds, seed, data, test, label, partition, out, 1,
+        secureAggregation);
     Files.createDirectories(out);
     System.setProperty("comity.simulation.log", out.resolve("simulation.log").toString());
     SimulationRunner runner = new SimulationRunner(

@@ -21,8 +21,9 @@ import org.comity.plan.FederationPlan;
  * selection as the federated run:
  *
  * <ul>
- *   <li>local-only: each bank alone, for as many rounds of the same local training, normalised with its own
- *       statistics, selecting its best round on its own holdout;
+ *   <li>local-only: each bank alone, for as many rounds of the same local training (one model trained
+ *       continuously: no federated averaging, so no optimizer reset), normalised with its own statistics,
+ *       selecting its best round on its own holdout;
  *   <li>centralized: the banks' training rows pooled, selecting on the pooled holdouts.
  * </ul>
  *
@@ -92,9 +93,12 @@ public final class BaselineRegimes {
     double bestAuc = Double.NEGATIVE_INFINITY;
     int bestRound = 0;
     try (LocalModel model = models.create(plan, plan.model().initSeed())) {
+      model.setWeights(weights);
+      model.resetOptimizerState();
       for (int round = 1; round <= plan.rounds().count(); round++) {
         long seed = plan.rounds().seed() * 1_000_003L + stream * 10_007L + round;
-        weights = trainer.trainRound(model, weights, training, normalization.positiveRate(), seed).weights();
+        // One model trained continuously (its optimizer state kept), as a bank alone or a pooled data set would.
+        weights = trainer.continueTraining(model, training, normalization.positiveRate(), seed).weights();
         double auc = trainer.evaluate(model, validation).summary().rocAuc();
         if (!Double.isNaN(auc) && auc > bestAuc) {
           bestAuc = auc;

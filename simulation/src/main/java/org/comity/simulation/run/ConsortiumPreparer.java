@@ -141,7 +141,14 @@ public final class ConsortiumPreparer {
           holdout_fraction: 0.2
           holdout_seed: %d
           threshold: 0.5
-        """.formatted(config.seed(), batchSize, rounds, quorum, config.banks(), config.seed(), config.seed() + 1));
+        secure_aggregation:
+          enabled: %s
+          corrupt_fraction: 0.1
+          dropout_rate: 0.1
+          threat_model: semi_honest
+          stage_deadline: 2m
+        """.formatted(config.seed(), batchSize, rounds, Math.max(quorum, config.secureAggregation() ? 3 : 1),
+        config.banks(), config.seed(), config.seed() + 1, config.secureAggregation()));
     return yaml.toString();
   }
 
@@ -150,7 +157,7 @@ public final class ConsortiumPreparer {
     return new FederationPlan(plan.name(), plan.features(), plan.label(), plan.model(), plan.training(),
         new org.comity.plan.RoundsSpec(rounds, r.participantsPerRound(), r.minQuorum(), r.minMembersToStart(),
             r.deadline(), r.evaluationDeadline(), r.joinTimeout(), r.serverLearningRate(), r.seed()),
-        plan.evaluation());
+        plan.evaluation(), plan.secureAggregation());
   }
 
   private static String quote(String name) {

@@ -83,7 +83,7 @@ public final class FederatedRegime {
         channels.add(channel);
         LocalModel model = models.create(plan, plan.model().initSeed());
         localModels.add(model);
-        AgentRunner runner = new AgentRunner(memberId, plan, channel, new TaskExecutor(plan, splits.get(i), model),
+        AgentRunner runner = new AgentRunner(memberId, plan, channel, new TaskExecutor(memberId, plan, splits.get(i), model),
             Duration.ofMinutes(1));
         runners.add(runner);
         outcomes.add(agents.submit(runner::run));

@@ -15,9 +15,17 @@ import java.nio.file.Path;
  * @param partition partition of {@code data}: {@code iid}, {@code dirichlet:ALPHA}, {@code size:ALPHA}
  * @param outDir where bank files, logs and {@code results.json} go
  * @param threadsPerBank TensorFlow intra-op threads per bank
+ * @param secureAggregation turn secure aggregation on in the built-in or inferred plan (a given plan decides itself)
  */
 public record SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
-    String partition, Path outDir, int threadsPerBank) {
+    String partition, Path outDir, int threadsPerBank, boolean secureAggregation) {
+
+  /** A config with secure aggregation as the plan says (off for built-in plans). */
+  public SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
+      String partition, Path outDir, int threadsPerBank) {
+    this(planFile, banks, rounds, seed, data, test, label, partition, outDir, threadsPerBank, false);
+  }
+
   public SimulationConfig {
     if (banks < 2 || banks > 200) {
       throw new IllegalArgumentException("--banks must be 2 to 200, got " + banks);
@@ -30,6 +38,13 @@ public record SimulationConfig(Path planFile, int banks, Integer rounds, long se
     }
     if (data == null && test != null) {
       throw new IllegalArgumentException("--test is only used with --data");
+    }
+    if (secureAggregation && planFile != null) {
+      throw new IllegalArgumentException("--secure-aggregation applies to the built-in plan; with --plan, set "
+          + "secure_aggregation.enabled in the plan");
+    }
+    if (secureAggregation && banks < 3) {
+      throw new IllegalArgumentException("--secure-aggregation needs at least 3 banks, got " + banks);
     }
     if (threadsPerBank < 1) {
       throw new IllegalArgumentException("threads per bank must be >= 1, got " + threadsPerBank);

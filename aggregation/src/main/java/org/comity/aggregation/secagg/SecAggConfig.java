@@ -1,0 +1,99 @@
+package org.comity.aggregation.secagg;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Public, agreed configuration of one secure-aggregation round; every bank and the coordinator must
+ * hold an equal config (it is hashed into the session id, so a mismatch makes the round fail rather
+ * than silently mis-aggregate).
+ *
+ * @param roundId round number; bound into every message, key derivation and AAD
+ * @param members the banks selected for this round (distinct ids; stored sorted). Shamir
+ *     x-coordinate of a bank is its 1-based position in this sorted list
+ * @param parameters neighbour count k and threshold t ({@link SecAggParameters#derive})
+ * @param vectorLength number of values in each bank's update
+ * @param clipBound each update value is clipped to [-clipBound, clipBound]
+ * @param maxWeight largest sample count a bank may report
+ */
+public record SecAggConfig(long roundId, List<String> members, SecAggParameters parameters, int vectorLength,
+    double clipBound, long maxWeight) {
+  public static final int MAX_VECTOR_LENGTH = 1 << 27;
+  public static final int MAX_MEMBER_ID_LENGTH = 256;
+
+  public SecAggConfig {
+    if (members == null || members.size() < 3) {
+      throw new IllegalArgumentException("a round needs at least 3 members, got " + (members == null ? 0 : members.size()));
+    }
+    if (new HashSet<>(members).size() != members.size()) {
+      throw new IllegalArgumentException("member ids must be distinct");
+    }
+    for (String m : members) {
+      if (m == null || m.isEmpty() || m.length() > MAX_MEMBER_ID_LENGTH) {
+        throw new IllegalArgumentException("member ids must be 1.." + MAX_MEMBER_ID_LENGTH + " characters");
+      }
+    }
+    members = List.copyOf(new TreeSet<>(members));
+    if (parameters == null) {
+      throw new IllegalArgumentException("parameters must be given");
+    }
+    int n = members.size();
+    if (parameters.neighbours() > n - 1 || (parameters.neighbours() < n - 1 && parameters.neighbours() % 2 != 0)) {
+      throw new IllegalArgumentException("neighbours must be even and < %d, or exactly %d, got %d"
+          .formatted(n - 1, n - 1, parameters.neighbours()));
+    }
+    if (vectorLength < 1 || vectorLength > MAX_VECTOR_LENGTH) {
+      throw new IllegalArgumentException("vector length must be in [1, %d], got %d".formatted(MAX_VECTOR_LENGTH, vectorLength));
+    }
+    new QuantizedEncoding(clipBound, maxWeight, n); // validates clip bound and max weight
+  }
+
+  public int threshold() {
+    return parameters.threshold();
+  }
+
+  public QuantizedEncoding encoding() {
+    return new QuantizedEncoding(clipBound, maxWeight, members.size());
+  }
+
+  /** Number of 32-bit words in a masked input. */
+  public int encodedLength() {
+    return QuantizedEncoding.encodedLength(vectorLength);
+  }
+
+  public boolean isMember(String id) {
+    return members.contains(id);
+  }
+
+  /** Shamir x-coordinate of {@code id}: its 1-based index among the sorted member ids. */
+  public int xCoordinate(String id) {
+    int index = members.indexOf(id);
+    if (index < 0) {
+      throw new IllegalArgumentException("not a member of round " + roundId + ": " + id);
+    }
+    return index + 1;
+  }
+
+  /** Canonical byte encoding of every field, hashed into the session id. */
+  byte[] canonicalBytes() {
+    List<byte[]> parts = new ArrayList<>();
+    for (String m : members) {
+      parts.add(m.getBytes(StandardCharsets.UTF_8));
+    }
+    int size = 8 + 4 + 4 + 4 + 8 + 8 + 4;
+    for (byte[] p : parts) {
+      size += 4 + p.length;
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(size).putLong(roundId).putInt(parameters.neighbours())
+        .putInt(parameters.threshold()).putInt(vectorLength).putDouble(clipBound).putLong(maxWeight)
+        .putInt(parts.size());
+    for (byte[] p : parts) {
+      buffer.putInt(p.length).put(p);
+    }
+    return buffer.array();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * SecAgg+ secure aggregation (Bell et al., CCS 2020: the sparse-graph form of Bonawitz et al., CCS
+ * 2017): the coordinator learns only the weighted sum of the banks' updates.
+ *
+ * <h2>Round, as the round engine drives it</h2>
+ *
+ * <pre>
+ * config  = new SecAggConfig(round, members, SecAggParameters.derive(n, corrupt, dropout, threat),
+ *                            vectorLength, clipBound, maxWeight)           // identical on every party
+ * bank:        client = new SecAggClient(config, bankId, new SecureRandom())
+ * coordinator: server = new SecAggServer(config)
+ *
+ * 1 bank → coord   AdvertiseKeys     = client.start(new ClientInput(update, sampleCount))
+ *                  outbound          = server.onMessage(bankId, msg)   // until all advertised, or
+ *                  outbound          = server.onDeadline()             // at the ADVERTISE_KEYS deadline
+ * 2 coord → bank   KeyDirectory      → reply = client.onMessage(msg)   // reply: EncryptedShares
+ * 3 bank → coord   EncryptedShares   → server.onMessage / onDeadline at SHARE_KEYS deadline
+ * 4 coord → bank   ShareDelivery     → reply: MaskedInput
+ * 5 bank → coord   MaskedInput       → server.onMessage / onDeadline at MASKED_INPUT deadline
+ * 6 coord → bank   UnmaskRequest     → reply: UnmaskResponse
+ * 7 bank → coord   UnmaskResponse    → server.onMessage / onDeadline at UNMASK deadline
+ *                  server.result()   → AggregateResult (weighted mean, sum, total weight, error bound)
+ *                  server.aborted()  → ServerAborted(reason, stage, detail) if the round failed
+ * any coord → bank RoundAborted      → client moves to ClientAborted
+ * </pre>
+ *
+ * A refused message throws {@link org.comity.aggregation.secagg.SecAggRejectedException} with a
+ * {@link org.comity.aggregation.secagg.RejectionReason}; the state is unchanged.
+ *
+ * <h2>Security properties</h2>
+ *
+ * <ul>
+ *   <li>Each masked input is x + PRG(b) + sum over neighbours of ±PRG(s_ij) mod 2^32 (ChaCha20);
+ *       the coordinator only ever holds masked inputs, ciphertexts and shares.
+ *   <li>Shares of b and of the masking key travel AES-256-GCM encrypted bank-to-bank under
+ *       HKDF-SHA256 keys bound to the session id, round and both ids; AAD binds round, stage,
+ *       session and both ids.
+ *   <li>The session id hashes the config and every advertised key; a coordinator that shows banks
+ *       different directories makes decryption fail rather than learn anything.
+ *   <li>A bank answers one unmask request and never reveals both shares of one peer.
+ *   <li>Banks may drop at any stage; the round survives while every needed secret keeps at least t
+ *       surviving share holders, else it aborts with the reason before any share is revealed.
+ * </ul>
+ *
+ * <h2>Not covered</h2>
+ *
+ * Malicious banks sending out-of-range inputs (no range proofs); the fully malicious coordinator
+ * variant of Bonawitz et al. (signatures and the consistency-check round).
+ */
+package org.comity.aggregation.secagg;

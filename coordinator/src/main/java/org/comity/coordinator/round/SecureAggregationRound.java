@@ -1,0 +1,196 @@
+package org.comity.coordinator.round;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.comity.aggregation.crypto.SecretBytes;
+import org.comity.aggregation.secagg.AdvertiseKeys;
+import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.EncryptedShares;
+import org.comity.aggregation.secagg.KeyDirectory;
+import org.comity.aggregation.secagg.MaskedInput;
+import org.comity.aggregation.secagg.RoundAborted;
+import org.comity.aggregation.secagg.SecAggConfig;
+import org.comity.aggregation.secagg.SecAggParameters;
+import org.comity.aggregation.secagg.SecAggRejectedException;
+import org.comity.aggregation.secagg.ServerMessage;
+import org.comity.aggregation.secagg.ShareDelivery;
+import org.comity.aggregation.secagg.ThreatModel;
+import org.comity.aggregation.secagg.UnmaskRequest;
+import org.comity.aggregation.secagg.UnmaskResponse;
+import org.comity.aggregation.secagg.server.AggregateResult;
+import org.comity.aggregation.secagg.server.Outbound;
+import org.comity.aggregation.secagg.server.SecAggServer;
+import org.comity.aggregation.secagg.server.ServerAborted;
+import org.comity.aggregation.shamir.Share;
+import org.comity.plan.SecureAggregationSpec;
+import org.comity.proto.v1.SecAggAborted;
+import org.comity.proto.v1.SecAggKeyDirectory;
+import org.comity.proto.v1.SecAggPublicKeys;
+import org.comity.proto.v1.SecAggResult;
+import org.comity.proto.v1.SecAggSetup;
+import org.comity.proto.v1.SecAggShare;
+import org.comity.proto.v1.SecAggShareCiphertext;
+import org.comity.proto.v1.SecAggShareDelivery;
+import org.comity.proto.v1.SecAggTask;
+import org.comity.proto.v1.SecAggUnmaskRequest;
+
+/**
+ * The coordinator's side of one secure-aggregation round, between the round engine and the pure
+ * {@link SecAggServer}: derives the graph and threshold from the plan's threat model, turns the banks' protobuf
+ * results into protocol messages (the sender is always the session's authenticated member, never a field) and the
+ * server's outbound messages into tasks. It holds only public keys, ciphertexts, masked vectors and shares; the
+ * only plaintext it ever obtains is the unmasked sum.
+ */
+final class SecureAggregationRound {
+  private final SecAggConfig config;
+  private final SecAggSetup setup;
+  private final SecAggServer server;
+
+  private SecureAggregationRound(SecAggConfig config) {
+    this.config = config;
+    this.server = new SecAggServer(config);
+    this.setup = SecAggSetup.newBuilder().addAllMembers(config.members())
+        .setNeighbours(config.parameters().neighbours()).setThreshold(config.threshold())
+        .setVectorLength(config.vectorLength()).setClipBound(config.clipBound()).setMaxWeight(config.maxWeight())
+        .build();
+  }
+
+  /**
+   * Sets up the round for the selected banks.
+   *
+   * @throws IllegalArgumentException when no graph meets the security bounds for this many banks, or the plan's
+   *     override breaks them; the message says why
+   */
+  static SecureAggregationRound start(int round, List<String> members, SecureAggregationSpec spec, int vectorLength) {
+    ThreatModel threat = spec.threatModel() == SecureAggregationSpec.ThreatModelName.SEMI_MALICIOUS
+        ? ThreatModel.SEMI_MALICIOUS_SERVER : ThreatModel.SEMI_HONEST_SERVER;
+    SecAggParameters parameters = spec.neighbours() == null
+        ? SecAggParameters.derive(members.size(), spec.corruptFraction(), spec.dropoutRate(), threat)
+        : SecAggParameters.validateOverride(members.size(), spec.corruptFraction(), spec.dropoutRate(), threat,
+            spec.neighbours(), spec.threshold());
+    return new SecureAggregationRound(new SecAggConfig(round, members, parameters, vectorLength, spec.clipBound(),
+        spec.maxSampleCount()));
+  }
+
+  SecAggConfig config() {
+    return config;
+  }
+
+  /** The first task's secure-aggregation part; the engine adds the training task. */
+  SecAggTask.Builder startTask() {
+    return SecAggTask.newBuilder().setSetup(setup);
+  }
+
+  /** The protocol stage, e.g. ADVERTISE_KEYS. */
+  String stageName() {
+    return server.stage().stageName();
+  }
+
+  Optional<AggregateResult> result() {
+    return server.result();
+  }
+
+  Optional<ServerAborted> aborted() {
+    return server.aborted();
+  }
+
+  /**
+   * Hands one bank's message to the protocol.
+   *
+   * @return the tasks to send when the stage advanced (empty otherwise)
+   * @throws SecAggRejectedException if the protocol refuses it; nothing changed
+   * @throws IllegalArgumentException if the message is malformed
+   */
+  List<Map.Entry<String, SecAggTask>> accept(String member, SecAggResult result) {
+    return tasks(server.onMessage(member, decode(member, result)));
+  }
+
+  /** The stage's deadline passed (or everyone it waits for is gone): go on with those who answered, or abort. */
+  List<Map.Entry<String, SecAggTask>> deadline() {
+    return tasks(server.onDeadline());
+  }
+
+  /** Abandons the protocol; returns the abort notices. */
+  List<Map.Entry<String, SecAggTask>> abort(String detail) {
+    return tasks(server.abort(detail));
+  }
+
+  private List<Map.Entry<String, SecAggTask>> tasks(List<Outbound> outbound) {
+    List<Map.Entry<String, SecAggTask>> tasks = new ArrayList<>();
+    for (Outbound message : outbound) {
+      tasks.add(Map.entry(message.recipient(), encode(message.message())));
+    }
+    return tasks;
+  }
+
+  private SecAggTask encode(ServerMessage message) {
+    SecAggTask.Builder task = SecAggTask.newBuilder().setSetup(setup);
+    if (message instanceof KeyDirectory directory) {
+      SecAggKeyDirectory.Builder keys = SecAggKeyDirectory.newBuilder();
+      for (AdvertiseKeys advertised : directory.advertised()) {
+        keys.addAdvertised(SecAggPublicKeys.newBuilder().setMember(advertised.sender())
+            .setEncryptionPublicKey(ByteString.copyFrom(advertised.encryptionPublicKey()))
+            .setMaskingPublicKey(ByteString.copyFrom(advertised.maskingPublicKey())));
+      }
+      task.setKeyDirectory(keys);
+    } else if (message instanceof ShareDelivery delivery) {
+      SecAggShareDelivery.Builder shares = SecAggShareDelivery.newBuilder()
+          .setSessionId(ByteString.copyFrom(delivery.sessionId()));
+      new TreeMap<>(delivery.ciphertextBySender()).forEach((sender, ciphertext) -> shares.addShares(
+          SecAggShareCiphertext.newBuilder().setMember(sender).setCiphertext(ByteString.copyFrom(ciphertext))));
+      task.setShareDelivery(shares);
+    } else if (message instanceof UnmaskRequest request) {
+      task.setUnmaskRequest(SecAggUnmaskRequest.newBuilder().setSessionId(ByteString.copyFrom(request.sessionId()))
+          .addAllSurvivors(request.survivors()).addAllDropped(request.dropped()));
+    } else if (message instanceof RoundAborted aborted) {
+      task.setAborted(SecAggAborted.newBuilder().setReason(aborted.reason().name()).setDetail(aborted.detail()));
+    } else {
+      throw new IllegalStateException("unknown server message " + message.getClass().getSimpleName());
+    }
+    return task.build();
+  }
+
+  private ClientMessage decode(String sender, SecAggResult result) {
+    long round = config.roundId();
+    switch (result.getStageCase()) {
+      case ADVERTISE_KEYS -> {
+        SecAggPublicKeys keys = result.getAdvertiseKeys();
+        return new AdvertiseKeys(round, sender, keys.getEncryptionPublicKey().toByteArray(),
+            keys.getMaskingPublicKey().toByteArray());
+      }
+      case ENCRYPTED_SHARES -> {
+        Map<String, byte[]> byRecipient = new TreeMap<>();
+        for (SecAggShareCiphertext share : result.getEncryptedShares().getSharesList()) {
+          if (byRecipient.put(share.getMember(), share.getCiphertext().toByteArray()) != null) {
+            throw new IllegalArgumentException("two shares for recipient " + share.getMember());
+          }
+        }
+        return new EncryptedShares(round, result.getEncryptedShares().getSessionId().toByteArray(), sender, byRecipient);
+      }
+      case MASKED_INPUT -> {
+        return new MaskedInput(round, result.getMaskedInput().getSessionId().toByteArray(), sender,
+            result.getMaskedInput().getMaskedWords().toByteArray());
+      }
+      case UNMASK_RESPONSE -> {
+        var response = result.getUnmaskResponse();
+        return new UnmaskResponse(round, response.getSessionId().toByteArray(), sender,
+            shares(response.getSelfMaskSeedSharesList()), shares(response.getMaskingKeySharesList()));
+      }
+      default -> throw new IllegalArgumentException("the secure-aggregation result carries no message");
+    }
+  }
+
+  private static Map<String, Share> shares(List<SecAggShare> shares) {
+    Map<String, Share> byOwner = new TreeMap<>();
+    for (SecAggShare share : shares) {
+      if (byOwner.put(share.getOwner(), new Share(share.getX(), SecretBytes.copyOf(share.getY().toByteArray()))) != null) {
+        throw new IllegalArgumentException("two shares for owner " + share.getOwner());
+      }
+    }
+    return byOwner;
+  }
+}

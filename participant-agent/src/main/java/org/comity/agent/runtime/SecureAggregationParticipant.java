@@ -1,0 +1,203 @@
+package org.comity.agent.runtime;
+
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.comity.aggregation.secagg.AbortReason;
+import org.comity.aggregation.secagg.AdvertiseKeys;
+import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.EncryptedShares;
+import org.comity.aggregation.secagg.KeyDirectory;
+import org.comity.aggregation.secagg.MaskedInput;
+import org.comity.aggregation.secagg.RoundAborted;
+import org.comity.aggregation.secagg.SecAggConfig;
+import org.comity.aggregation.secagg.SecAggParameters;
+import org.comity.aggregation.secagg.ServerMessage;
+import org.comity.aggregation.secagg.ShareDelivery;
+import org.comity.aggregation.secagg.ThreatModel;
+import org.comity.aggregation.secagg.UnmaskRequest;
+import org.comity.aggregation.secagg.UnmaskResponse;
+import org.comity.aggregation.secagg.client.ClientInput;
+import org.comity.aggregation.secagg.client.SecAggClient;
+import org.comity.aggregation.shamir.Share;
+import org.comity.plan.SecureAggregationSpec;
+import org.comity.proto.v1.SecAggPublicKeys;
+import org.comity.proto.v1.SecAggResult;
+import org.comity.proto.v1.SecAggSetup;
+import org.comity.proto.v1.SecAggShare;
+import org.comity.proto.v1.SecAggShareCiphertext;
+import org.comity.proto.v1.SecAggTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bank's side of secure aggregation: one {@link SecAggClient} per round, fed the coordinator's stage
+ * messages. The bank's update enters only through {@link #start} and leaves only masked.
+ *
+ * <p>The bank does not take the coordinator's word for the protocol's parameters: it derives the neighbour
+ * count and threshold from its own copy of the plan for the announced number of banks and refuses a setup that
+ * differs, so a coordinator cannot lower the threshold to unmask a single bank.
+ */
+final class SecureAggregationParticipant {
+  private static final Logger log = LoggerFactory.getLogger(SecureAggregationParticipant.class);
+
+  private final String memberId;
+  private final SecureAggregationSpec spec;
+  private final int vectorLength;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<Integer, SecAggClient> clients = new HashMap<>();
+
+  SecureAggregationParticipant(String memberId, SecureAggregationSpec spec, int vectorLength) {
+    this.memberId = memberId;
+    this.spec = spec;
+    this.vectorLength = vectorLength;
+  }
+
+  /**
+   * Starts the round's protocol with this bank's update and returns its advertised keys.
+   *
+   * @throws IllegalArgumentException if the setup is not what the plan implies
+   */
+  SecAggPublicKeys start(int round, SecAggSetup setup, float[] update, long sampleCount) {
+    SecAggConfig config = verifiedConfig(round, setup);
+    clients.keySet().removeIf(r -> r < round);
+    double[] values = new double[update.length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = update[i];
+    }
+    SecAggClient client = new SecAggClient(config, memberId, random);
+    AdvertiseKeys keys = client.start(new ClientInput(values, sampleCount));
+    clients.put(round, client);
+    log.info("round {}: secure aggregation with {} banks, {} neighbours, threshold {}", round, config.members().size(),
+        config.parameters().neighbours(), config.threshold());
+    return SecAggPublicKeys.newBuilder().setMember(memberId)
+        .setEncryptionPublicKey(ByteString.copyFrom(keys.encryptionPublicKey()))
+        .setMaskingPublicKey(ByteString.copyFrom(keys.maskingPublicKey())).build();
+  }
+
+  /**
+   * Answers a later stage's message; empty when there is nothing to send (the round ended or was aborted).
+   *
+   * @throws IllegalArgumentException or the protocol's rejection if the message is refused; the round's client is
+   *     then discarded
+   */
+  Optional<SecAggResult> onStage(int round, SecAggTask task) {
+    SecAggClient client = clients.get(round);
+    if (client == null) {
+      throw new IllegalArgumentException("no secure-aggregation state for round " + round
+          + " (this agent restarted or the round was aborted)");
+    }
+    try {
+      ServerMessage message = decode(round, task);
+      if (message instanceof RoundAborted aborted) {
+        clients.remove(round);
+        log.info("round {}: secure aggregation aborted by the coordinator: {} {}", round, aborted.reason(), aborted.detail());
+        return Optional.empty();
+      }
+      Optional<ClientMessage> reply = client.onMessage(message);
+      if (message instanceof UnmaskRequest) {
+        clients.remove(round);
+      }
+      return reply.map(SecureAggregationParticipant::encode);
+    } catch (RuntimeException e) {
+      clients.remove(round);
+      client.abort(e.getMessage());
+      throw e;
+    }
+  }
+
+  private SecAggConfig verifiedConfig(int round, SecAggSetup setup) {
+    List<String> members = setup.getMembersList();
+    if (!members.contains(memberId)) {
+      throw new IllegalArgumentException("this bank is not among the round's members " + members);
+    }
+    if (setup.getVectorLength() != vectorLength) {
+      throw new IllegalArgumentException("vector length %d differs from the plan's %d"
+          .formatted(setup.getVectorLength(), vectorLength));
+    }
+    if (setup.getClipBound() != spec.clipBound() || setup.getMaxWeight() != spec.maxSampleCount()) {
+      throw new IllegalArgumentException("clip bound or max sample count differ from the plan's");
+    }
+    ThreatModel threat = spec.threatModel() == SecureAggregationSpec.ThreatModelName.SEMI_MALICIOUS
+        ? ThreatModel.SEMI_MALICIOUS_SERVER : ThreatModel.SEMI_HONEST_SERVER;
+    SecAggParameters expected = spec.neighbours() == null
+        ? SecAggParameters.derive(members.size(), spec.corruptFraction(), spec.dropoutRate(), threat)
+        : SecAggParameters.validateOverride(members.size(), spec.corruptFraction(), spec.dropoutRate(), threat,
+            spec.neighbours(), spec.threshold());
+    if (expected.neighbours() != setup.getNeighbours() || expected.threshold() != setup.getThreshold()) {
+      throw new IllegalArgumentException(("the coordinator announced %d neighbours and threshold %d, but the plan "
+          + "implies %d and %d for %d banks").formatted(setup.getNeighbours(), setup.getThreshold(),
+          expected.neighbours(), expected.threshold(), members.size()));
+    }
+    return new SecAggConfig(round, members, expected, vectorLength, spec.clipBound(), spec.maxSampleCount());
+  }
+
+  private static ServerMessage decode(int round, SecAggTask task) {
+    switch (task.getStageCase()) {
+      case KEY_DIRECTORY -> {
+        List<AdvertiseKeys> keys = new ArrayList<>();
+        for (SecAggPublicKeys advertised : task.getKeyDirectory().getAdvertisedList()) {
+          keys.add(new AdvertiseKeys(round, advertised.getMember(), advertised.getEncryptionPublicKey().toByteArray(),
+              advertised.getMaskingPublicKey().toByteArray()));
+        }
+        return new KeyDirectory(round, keys);
+      }
+      case SHARE_DELIVERY -> {
+        Map<String, byte[]> bySender = new TreeMap<>();
+        for (SecAggShareCiphertext share : task.getShareDelivery().getSharesList()) {
+          bySender.put(share.getMember(), share.getCiphertext().toByteArray());
+        }
+        return new ShareDelivery(round, task.getShareDelivery().getSessionId().toByteArray(), bySender);
+      }
+      case UNMASK_REQUEST -> {
+        var request = task.getUnmaskRequest();
+        return new UnmaskRequest(round, request.getSessionId().toByteArray(), request.getSurvivorsList(),
+            request.getDroppedList());
+      }
+      case ABORTED -> {
+        AbortReason reason;
+        try {
+          reason = AbortReason.valueOf(task.getAborted().getReason());
+        } catch (IllegalArgumentException e) {
+          reason = AbortReason.values()[0];
+        }
+        return new RoundAborted(round, reason, task.getAborted().getDetail());
+      }
+      default -> throw new IllegalArgumentException("unexpected secure-aggregation stage " + task.getStageCase());
+    }
+  }
+
+  private static SecAggResult encode(ClientMessage message) {
+    SecAggResult.Builder result = SecAggResult.newBuilder();
+    if (message instanceof EncryptedShares shares) {
+      var upload = org.comity.proto.v1.SecAggEncryptedShares.newBuilder()
+          .setSessionId(ByteString.copyFrom(shares.sessionId()));
+      new TreeMap<>(shares.ciphertextByRecipient()).forEach((recipient, ciphertext) -> upload.addShares(
+          SecAggShareCiphertext.newBuilder().setMember(recipient).setCiphertext(ByteString.copyFrom(ciphertext))));
+      result.setEncryptedShares(upload);
+    } else if (message instanceof MaskedInput masked) {
+      result.setMaskedInput(org.comity.proto.v1.SecAggMaskedInput.newBuilder()
+          .setSessionId(ByteString.copyFrom(masked.sessionId()))
+          .setMaskedWords(ByteString.copyFrom(masked.maskedWords())));
+    } else if (message instanceof UnmaskResponse response) {
+      var unmask = org.comity.proto.v1.SecAggUnmaskResponse.newBuilder()
+          .setSessionId(ByteString.copyFrom(response.sessionId()));
+      response.selfMaskSeedShares().forEach((owner, share) -> unmask.addSelfMaskSeedShares(share(owner, share)));
+      response.maskingKeyShares().forEach((owner, share) -> unmask.addMaskingKeyShares(share(owner, share)));
+      result.setUnmaskResponse(unmask);
+    } else {
+      throw new IllegalStateException("unexpected client message " + message.getClass().getSimpleName());
+    }
+    return result.build();
+  }
+
+  private static SecAggShare share(String owner, Share share) {
+    return SecAggShare.newBuilder().setOwner(owner).setX(share.x())
+        .setY(ByteString.copyFrom(share.y().copyOfSecret())).build();
+  }
+}
