@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "comity-coordinator", mixinStandardHelpOptions = true, version = "Comity coordinator 0.1.0",
     description = "Runs the Comity coordinator that drives federated training rounds, and checks plans.",
-    subcommands = {RunCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, PlanCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
 public final class CoordinatorMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

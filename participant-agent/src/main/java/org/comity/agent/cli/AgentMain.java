@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "comity-agent", mixinStandardHelpOptions = true, version = "Comity agent 0.1.0",
     description = "The member bank's Comity agent: checks its data against the plan and takes part in federated training.",
-    subcommands = {CheckCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CheckCommand.class, RunCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

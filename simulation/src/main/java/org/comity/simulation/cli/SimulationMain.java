@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "comity-simulation", mixinStandardHelpOptions = true, version = "Comity simulation 0.1.0",
     description = "Simulates a consortium of banks in one JVM through the real coordinator and agents, and compares "
         + "federated, local-only and centralized training.",
-    subcommands = {SimulateCommand.class, SecAggCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SimulateCommand.class, SecAggCommand.class, PrivacyCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SimulationMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

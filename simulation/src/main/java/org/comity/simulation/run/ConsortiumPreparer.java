@@ -29,13 +29,33 @@ public final class ConsortiumPreparer {
   public static PreparedConsortium prepare(SimulationConfig config) throws IOException, PlanException {
     Path bankDir = config.outDir().resolve("banks");
     Files.createDirectories(bankDir);
-    return config.data() == null ? synthetic(config, bankDir) : partitioned(config, bankDir);
+    SyntheticConsortiumConfig defaults = SyntheticConsortiumConfig.defaults(config.seed());
+    return config.data() == null ? synthetic(config, bankDir, defaults.trainingRows(), defaults.testRows())
+        : partitioned(config, bankDir);
   }
 
-  private static PreparedConsortium synthetic(SimulationConfig config, Path bankDir) throws IOException, PlanException {
+  /**
+   * As {@link #prepare(SimulationConfig)} for the synthetic consortium ({@code config.data()} must be {@code null}),
+   * with the generator's total training rows and test rows set instead of its defaults (benchmarks use small banks).
+   *
+   * @throws IllegalArgumentException if {@code config} names a CSV, or the row counts break
+   *     {@link SyntheticConsortiumConfig}'s ranges (at least 1,000 training rows per bank, 1,000 test rows)
+   */
+  public static PreparedConsortium prepareSynthetic(SimulationConfig config, int trainingRows, int testRows)
+      throws IOException, PlanException {
+    if (config.data() != null) {
+      throw new IllegalArgumentException("prepareSynthetic needs a config without --data, got " + config.data());
+    }
+    Path bankDir = config.outDir().resolve("banks");
+    Files.createDirectories(bankDir);
+    return synthetic(config, bankDir, trainingRows, testRows);
+  }
+
+  private static PreparedConsortium synthetic(SimulationConfig config, Path bankDir, int totalTrainingRows,
+      int testRows) throws IOException, PlanException {
     SyntheticConsortiumConfig defaults = SyntheticConsortiumConfig.defaults(config.seed());
     SyntheticConsortium consortium = SyntheticConsortium.generate(new SyntheticConsortiumConfig(config.banks(),
-        config.seed(), defaults.trainingRows(), defaults.testRows(), defaults.testFraudRate()));
+        config.seed(), totalTrainingRows, testRows, defaults.testFraudRate()));
     List<PreparedConsortium.BankFile> banks = new ArrayList<>();
     for (SyntheticBank bank : consortium.banks()) {
       Path csv = bankDir.resolve(bank.profile().bankId() + ".csv");

@@ -66,14 +66,7 @@ public final class FederatedRegime {
       splits.add(HoldoutSplit.of(report.dataset(), plan.evaluation().holdoutFraction(), plan.evaluation().holdoutSeed()));
     }
     CoordinatorServer coordinator = CoordinatorServer.start(plan, options, CoordinatorServer.plaintext(),
-        Clock.systemUTC(), new RoundListener() {
-          @Override
-          public void onRoundFinished(RoundReport report) {
-            if (report.round() > 0) {
-              onRound.accept(report);
-            }
-          }
-        });
+        Clock.systemUTC(), trainingRoundsTo(onRound));
     ExecutorService agents = Executors.newFixedThreadPool(consortium.banks().size(), r -> {
       Thread thread = new Thread(r, "simulated-bank");
       thread.setDaemon(true);
@@ -118,6 +111,21 @@ public final class FederatedRegime {
         model.close();
       }
     }
+  }
+
+  /**
+   * The coordinator's listener, built in a static method so that it does not capture this regime: the coordinator
+   * outlives {@link #run} and must not keep the agents (their data and models) reachable.
+   */
+  private static RoundListener trainingRoundsTo(Consumer<RoundReport> onRound) {
+    return new RoundListener() {
+      @Override
+      public void onRoundFinished(RoundReport report) {
+        if (report.round() > 0) {
+          onRound.accept(report);
+        }
+      }
+    };
   }
 
   /** Simulates a crash of bank {@code index}: its connection drops with no goodbye. */
