@@ -30,6 +30,6 @@ public final class CoordinatorMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan, privacy (see --help)");
   }
 }

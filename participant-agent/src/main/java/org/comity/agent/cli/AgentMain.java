@@ -27,6 +27,6 @@ public final class AgentMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: check, run (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: check, run, privacy (see --help)");
   }
 }

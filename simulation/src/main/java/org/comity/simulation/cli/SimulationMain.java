@@ -29,6 +29,6 @@ public final class SimulationMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: simulate (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: simulate, secagg, privacy, bench (see --help)");
   }
 }
