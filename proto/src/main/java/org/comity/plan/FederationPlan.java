@@ -14,18 +14,21 @@ import java.util.List;
  * @param features feature columns in model order
  * @param label name of the 0/1 label column
  * @param secureAggregation secure aggregation settings
+ * @param bankPrivacy bank-level differential privacy (DP-FedAvg) settings
  */
 public record FederationPlan(
     String name, List<FeatureSpec> features, String label, ModelSpec model, TrainingSpec training,
-    RoundsSpec rounds, EvaluationSpec evaluation, SecureAggregationSpec secureAggregation) {
+    RoundsSpec rounds, EvaluationSpec evaluation, SecureAggregationSpec secureAggregation,
+    BankPrivacySpec bankPrivacy) {
   public FederationPlan {
     features = List.copyOf(features);
   }
 
-  /** A plan with secure aggregation off. */
+  /** A plan with secure aggregation and differential privacy off. */
   public FederationPlan(String name, List<FeatureSpec> features, String label, ModelSpec model, TrainingSpec training,
       RoundsSpec rounds, EvaluationSpec evaluation) {
-    this(name, features, label, model, training, rounds, evaluation, SecureAggregationSpec.disabled());
+    this(name, features, label, model, training, rounds, evaluation, SecureAggregationSpec.disabled(),
+        BankPrivacySpec.disabled());
   }
 
   /** The layout of the model's parameters for this plan's schema and architecture. */

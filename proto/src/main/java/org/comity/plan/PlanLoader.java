@@ -86,9 +86,10 @@ public final class PlanLoader {
     RoundsSpec rounds = readRounds(root.child("rounds"));
     EvaluationSpec evaluation = readEvaluation(root.child("evaluation"));
     SecureAggregationSpec secureAggregation = readSecureAggregation(root.child("secure_aggregation"), rounds);
+    BankPrivacySpec bankPrivacy = readPrivacy(root.child("privacy"), rounds);
     root.rejectUnknownKeys();
     FederationPlan plan = new FederationPlan(name, features, label, model, training, rounds, evaluation,
-        secureAggregation);
+        secureAggregation, bankPrivacy);
     if (problems.isEmpty() && plan.inputWidth() > MAX_INPUT_COLUMNS) {
       root.problem("features", "the schema expands to %d model inputs; at most %d are allowed"
           .formatted(plan.inputWidth(), MAX_INPUT_COLUMNS));
@@ -244,6 +245,40 @@ public final class PlanLoader {
     }
     return new SecureAggregationSpec(enabled, corrupt, dropout, threat, neighbours, threshold, clip, maxSamples,
         stageDeadline);
+  }
+
+  private static BankPrivacySpec readPrivacy(PlanNode privacy, RoundsSpec rounds) {
+    PlanNode node = privacy.child("bank_level");
+    privacy.rejectUnknownKeys();
+    BankPrivacySpec defaults = BankPrivacySpec.disabled();
+    boolean enabled = false;
+    if (node.has("enabled")) {
+      String text = node.string("enabled", "false");
+      enabled = "true".equalsIgnoreCase(text);
+      if (!enabled && !"false".equalsIgnoreCase(text)) {
+        node.problem("enabled", "value '%s' is not true or false".formatted(text));
+      }
+    }
+    if (enabled && !node.has("clip_norm")) {
+      node.problem("clip_norm", "is required with bank-level privacy: the L2 bound of each bank's update");
+    }
+    if (enabled && !node.has("noise_multiplier")) {
+      node.problem("noise_multiplier", "is required with bank-level privacy (noise standard deviation / clip norm)");
+    }
+    double clip = node.number("clip_norm", defaults.clipNorm(), 1e-9, 1e9, false);
+    double noise = node.number("noise_multiplier", defaults.noiseMultiplier(), 0.0, 1e6, false);
+    double rate = node.number("participation_rate", defaults.participationRate(), 1e-9, 1.0, false);
+    double epsilon = node.number("target_epsilon", defaults.targetEpsilon(), 1e-6, 1e6, false);
+    double delta = node.number("delta", defaults.delta(), 1e-300, 1.0, true);
+    node.rejectUnknownKeys();
+    if (enabled && noise == 0) {
+      node.problem("noise_multiplier", "value 0 gives no privacy; use a positive noise multiplier");
+    }
+    if (enabled && delta >= 1.0 / rounds.minMembersToStart()) {
+      node.problem("delta", ("value %s is not below 1 / banks = 1/%d: with so large a delta one bank's data could "
+          + "be released outright").formatted(delta, rounds.minMembersToStart()));
+    }
+    return new BankPrivacySpec(enabled, clip, noise, rate, epsilon, delta);
   }
 
   private static EvaluationSpec readEvaluation(PlanNode node) {

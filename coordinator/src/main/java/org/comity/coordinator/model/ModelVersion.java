@@ -25,9 +25,15 @@ public final class ModelVersion {
   private final List<String> participants;
   private final Instant committedAt;
   private final String weightsHash;
+  private final double epsilonSpent;
 
+  /**
+   * @param epsilonSpent bank-level epsilon the run had spent when this version was committed (0 without DP)
+   */
   public ModelVersion(long version, String runId, String planHash, int round, float[] weights,
-      Normalization normalization, EvaluationSummary validation, List<String> participants, Instant committedAt) {
+      Normalization normalization, EvaluationSummary validation, List<String> participants, Instant committedAt,
+      double epsilonSpent) {
+    this.epsilonSpent = epsilonSpent;
     this.version = version;
     this.runId = runId;
     this.planHash = planHash;
@@ -77,6 +83,11 @@ public final class ModelVersion {
   /** Members whose updates built this version. */
   public List<String> participants() {
     return participants;
+  }
+
+  /** Bank-level epsilon spent by the run up to this version (0 without bank-level DP). */
+  public double epsilonSpent() {
+    return epsilonSpent;
   }
 
   public Instant committedAt() {

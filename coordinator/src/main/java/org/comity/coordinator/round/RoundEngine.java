@@ -22,6 +22,10 @@ import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanHash;
 import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.SecAggRejectedException;
+import java.security.SecureRandom;
+import org.comity.aggregation.dp.L2Clipping;
+import org.comity.aggregation.dp.PoissonGaussianStep;
+import org.comity.aggregation.dp.RdpAccountant;
 import org.comity.proto.v1.EvaluateResult;
 import org.comity.proto.v1.SecAggResult;
 import org.comity.proto.v1.SecAggTask;
@@ -79,6 +83,10 @@ public final class RoundEngine {
   private int failedRounds;
   private ActiveRound active;
   private RunOutcome outcome;
+  /** Bank-level DP: the rounds accounted so far (null when off). */
+  private RdpAccountant privacyLedger;
+  private double epsilonSpent;
+  private final SecureRandom noise = new SecureRandom();
   private final Instant runStartedAt;
 
   public RoundEngine(String runId, FederationPlan plan, Clock clock, MemberDirectory members,
@@ -94,6 +102,14 @@ public final class RoundEngine {
     this.globalWeights = plan.modelLayout().initialWeights(plan.model().initSeed());
     this.globalVersion = 0;
     this.runStartedAt = clock.instant();
+    if (plan.bankPrivacy().enabled()) {
+      this.privacyLedger = RdpAccountant.withDefaultOrders();
+    }
+  }
+
+  /** Bank-level epsilon spent so far (0 without bank-level DP). */
+  public synchronized double epsilonSpent() {
+    return epsilonSpent;
   }
 
   /** Registers a listener (journal, metrics, progress display). */
@@ -239,8 +255,14 @@ public final class RoundEngine {
     } catch (IllegalArgumentException e) {
       throw invalid("bad_update", e.getMessage());
     }
+    double weight = update.getSampleCount();
+    if (privacyLedger != null) {
+      // Bank-level DP: the coordinator enforces the bound itself and weighs every bank equally.
+      delta = L2Clipping.clip(delta, plan.bankPrivacy().clipNorm()).values();
+      weight = 1;
+    }
     // The update is folded into the running sum and then dropped: no per-bank vector is kept.
-    round.updates.add(delta, update.getSampleCount());
+    round.updates.add(delta, weight);
     round.lossSum += update.getTrainLoss() * update.getSampleCount();
     round.slowestTrainingMillis = Math.max(round.slowestTrainingMillis, update.getTrainingMillis());
     round.accept(memberId);
@@ -387,15 +409,29 @@ public final class RoundEngine {
     return true;
   }
 
-  private void finishSecureTraining(ActiveRound round, Instant now) {
-    var result = round.secure.result().orElseThrow();
-    double[] mean = result.weightedMean();
+  private float[] applyPrivately(double[] sumOfClippedUpdates, ActiveRound round) {
+    float[] mean = privateMeanUpdate(sumOfClippedUpdates, round.population);
     float[] candidate = new float[globalWeights.length];
     double rate = plan.rounds().serverLearningRate();
     for (int i = 0; i < candidate.length; i++) {
       candidate[i] = (float) (globalWeights[i] + rate * mean[i]);
     }
-    round.candidate = candidate;
+    return candidate;
+  }
+
+  private void finishSecureTraining(ActiveRound round, Instant now) {
+    var result = round.secure.result().orElseThrow();
+    if (privacyLedger != null) {
+      round.candidate = applyPrivately(result.weightedSum(), round);
+    } else {
+      double[] mean = result.weightedMean();
+      float[] candidate = new float[globalWeights.length];
+      double rate = plan.rounds().serverLearningRate();
+      for (int i = 0; i < candidate.length; i++) {
+        candidate[i] = (float) (globalWeights[i] + rate * mean[i]);
+      }
+      round.candidate = candidate;
+    }
     round.contributors.addAll(result.contributors());
     round.meanTrainLoss = round.secureLosses == 0 ? Double.NaN : round.lossSum / round.secureLosses;
     transition(round, RoundPhase.AGGREGATING, ("secure sum of %d bank(s) unmasked (dropped after sharing keys: %s), "
@@ -440,6 +476,17 @@ public final class RoundEngine {
           .formatted(plan.rounds().count(), committedRounds, failedRounds));
       return false;
     }
+    if (privacyLedger != null) {
+      var privacy = plan.bankPrivacy();
+      double next = privacyLedger.compose(new PoissonGaussianStep(privacy.participationRate(),
+          privacy.noiseMultiplier(), 1)).epsilon(privacy.delta()).epsilon();
+      if (next > privacy.targetEpsilon()) {
+        finishRun(true, ("privacy budget reached: epsilon %.4f spent at delta %s; one more round would reach %.4f, "
+            + "above the budget %s (%d committed, %d failed)").formatted(epsilonSpent, privacy.delta(), next,
+            privacy.targetEpsilon(), committedRounds, failedRounds));
+        return false;
+      }
+    }
     active = new ActiveRound(nextTrainingRound++, 1, now, now.plus(plan.rounds().joinTimeout()));
     transition(active, RoundPhase.SELECTING, "round starts from version " + globalVersion);
     return true;
@@ -458,7 +505,23 @@ public final class RoundEngine {
     }
     List<String> chosen;
     int perRound = plan.rounds().participantsPerRound();
-    if (statistics || perRound == 0 || perRound >= connected.size()) {
+    if (!statistics && privacyLedger != null) {
+      // Poisson sampling, as the accountant assumes: each bank independently with the plan's rate.
+      SplittableRandom random = new SplittableRandom(mix(plan.rounds().seed(), round.round, round.attempt));
+      chosen = new ArrayList<>();
+      for (String member : connected) {
+        if (random.nextDouble() < plan.bankPrivacy().participationRate()) {
+          chosen.add(member);
+        }
+      }
+      round.population = connected.size();
+      if (chosen.size() < plan.rounds().minQuorum()) {
+        fail(round, now, "Poisson sampling at rate %s chose %d of %d bank(s), below the quorum %d; no data was used"
+            .formatted(plan.bankPrivacy().participationRate(), chosen.size(), connected.size(),
+                plan.rounds().minQuorum()));
+        return true;
+      }
+    } else if (statistics || perRound == 0 || perRound >= connected.size()) {
       chosen = connected;
     } else {
       List<String> shuffled = new ArrayList<>(connected);
@@ -482,7 +545,8 @@ public final class RoundEngine {
           .formatted(chosen.size(), chosen));
     } else if (plan.secureAggregation().enabled()) {
       try {
-        round.secure = SecureAggregationRound.start(round.round, chosen, plan.secureAggregation(), parameterCount);
+        round.secure = SecureAggregationRound.start(round.round, chosen, plan.secureAggregation(), parameterCount,
+            privacyLedger == null ? plan.secureAggregation().maxSampleCount() : 1);
       } catch (IllegalArgumentException e) {
         fail(round, now, "secure aggregation cannot run with these %d bank(s): %s".formatted(chosen.size(), e.getMessage()));
         return true;
@@ -491,13 +555,16 @@ public final class RoundEngine {
       ModelWeights global = weightsMessage(globalVersion, globalWeights);
       for (String member : chosen) {
         TrainTask train = TrainTask.newBuilder().setGlobalModel(global).setNormalization(normalizationMessage())
-            .setSeed(mix(plan.rounds().seed(), round.round, member.hashCode())).build();
+            .setSeed(mix(plan.rounds().seed(), round.round, member.hashCode())).setClipNorm(clipNorm()).build();
         Task task = newTask(round, member, "secagg-train")
             .setSecagg(round.secure.startTask().setTrainAndAdvertise(train)).build();
         round.pending.put(member, task.getTaskId());
         dispatcher.dispatch(member, task);
       }
       var config = round.secure.config();
+      if (privacyLedger != null) {
+        accountPrivateRound();
+      }
       transition(round, RoundPhase.TRAINING, ("sampled %d of %d connected member(s): %s; secure aggregation with %d "
           + "neighbours, threshold %d; deadline %s").formatted(chosen.size(), connected.size(), chosen,
           config.parameters().neighbours(), config.threshold(), round.stageDeadline));
@@ -508,13 +575,18 @@ public final class RoundEngine {
       for (String member : chosen) {
         Task task = newTask(round, member, "train")
             .setTrain(TrainTask.newBuilder().setGlobalModel(global).setNormalization(normalizationMessage())
-                .setSeed(mix(plan.rounds().seed(), round.round, member.hashCode())))
+                .setSeed(mix(plan.rounds().seed(), round.round, member.hashCode())).setClipNorm(clipNorm()))
             .build();
         round.pending.put(member, task.getTaskId());
         dispatcher.dispatch(member, task);
       }
-      transition(round, RoundPhase.TRAINING, "sampled %d of %d connected member(s): %s; deadline %s"
-          .formatted(chosen.size(), connected.size(), chosen, round.stageDeadline));
+      if (privacyLedger != null) {
+        accountPrivateRound();
+      }
+      transition(round, RoundPhase.TRAINING, "sampled %d of %d connected member(s): %s; deadline %s%s"
+          .formatted(chosen.size(), connected.size(), chosen, round.stageDeadline, privacyLedger == null ? ""
+              : "; bank-level epsilon after this round %.4f of %s".formatted(epsilonSpent,
+                  plan.bankPrivacy().targetEpsilon())));
     }
     return true;
   }
@@ -543,7 +615,16 @@ public final class RoundEngine {
     }
     transition(round, RoundPhase.AGGREGATING, "%d update(s) received (quorum %d), total weight %.0f"
         .formatted(received, quorum, round.updates.totalWeight()));
-    round.candidate = round.updates.applyTo(globalWeights, plan.rounds().serverLearningRate());
+    if (privacyLedger != null) {
+      float[] mean = round.updates.weightedMean();
+      double[] sum = new double[mean.length];
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] = (double) mean[i] * round.updates.totalWeight();
+      }
+      round.candidate = applyPrivately(sum, round);
+    } else {
+      round.candidate = round.updates.applyTo(globalWeights, plan.rounds().serverLearningRate());
+    }
     round.contributors.addAll(round.accepted);
     round.meanTrainLoss = round.lossSum / round.updates.totalWeight();
     round.updates = null;
@@ -575,7 +656,7 @@ public final class RoundEngine {
     List<String> participants = new ArrayList<>(round.contributors);
     Collections.sort(participants);
     ModelVersion version = new ModelVersion(globalVersion, runId, planHash, round.round, globalWeights,
-        normalization, validation, participants, now);
+        normalization, validation, participants, now, epsilonSpent);
     registry.add(version);
     committedRounds++;
     String metrics = validation == null ? "no member evaluated it"
@@ -614,7 +695,8 @@ public final class RoundEngine {
     Collections.sort(contributors);
     RoundReport report = new RoundReport(round.round, round.attempt, outcomePhase, reason, round.selected,
         contributors, round.dropouts, version,
-        round.meanTrainLoss, validation, round.slowestTrainingMillis, Duration.between(round.startedAt, now));
+        round.meanTrainLoss, validation, round.slowestTrainingMillis, Duration.between(round.startedAt, now),
+        epsilonSpent);
     reports.add(report);
     active = null;
     for (RoundListener listener : listeners) {
@@ -677,6 +759,34 @@ public final class RoundEngine {
     return builder.build();
   }
 
+  /** The L2 bound banks clip to under bank-level DP, else 0 (no clipping). */
+  private double clipNorm() {
+    return privacyLedger == null ? 0.0 : plan.bankPrivacy().clipNorm();
+  }
+
+  /** Accounts one private round: its release is about to be computed from the sampled banks' updates. */
+  private void accountPrivateRound() {
+    var privacy = plan.bankPrivacy();
+    privacyLedger = privacyLedger.compose(new PoissonGaussianStep(privacy.participationRate(),
+        privacy.noiseMultiplier(), 1));
+    epsilonSpent = privacyLedger.epsilon(privacy.delta()).epsilon();
+  }
+
+  /**
+   * The DP-FedAvg release: the sum of the clipped updates plus Gaussian noise of standard deviation z * C, divided by
+   * the expected number of participants (a fixed denominator, so one bank's presence changes the sum by at most C).
+   */
+  private float[] privateMeanUpdate(double[] sumOfClippedUpdates, int population) {
+    var privacy = plan.bankPrivacy();
+    double sigma = privacy.noiseMultiplier() * privacy.clipNorm();
+    double expectedParticipants = Math.max(1e-9, privacy.participationRate() * population);
+    float[] mean = new float[sumOfClippedUpdates.length];
+    for (int i = 0; i < mean.length; i++) {
+      mean[i] = (float) ((sumOfClippedUpdates[i] + sigma * noise.nextGaussian()) / expectedParticipants);
+    }
+    return mean;
+  }
+
   private static long mix(long seed, long a, long b) {
     long h = seed * 0x9E3779B97F4A7C15L + a;
     h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L + b;
@@ -705,6 +815,7 @@ public final class RoundEngine {
     WeightedUpdateAccumulator updates;
     SecureAggregationRound secure;
     int secureLosses;
+    int population;
     double lossSum;
     double meanTrainLoss = Double.NaN;
     long slowestTrainingMillis;

@@ -21,10 +21,11 @@ import org.comity.aggregation.metrics.EvaluationSummary;
  * @param validation federated validation metrics of the committed version, or {@code null}
  * @param slowestTrainingMillis the longest local training time reported by a contributor
  * @param wallTime from selection to the end of the round
+ * @param epsilonSpent bank-level epsilon spent by the run after this round (0 without bank-level DP)
  */
 public record RoundReport(int round, int attempt, RoundPhase outcome, String reason, List<String> selected,
     List<String> contributors, Map<String, String> dropouts, long version, double meanTrainLoss,
-    EvaluationSummary validation, long slowestTrainingMillis, Duration wallTime) {
+    EvaluationSummary validation, long slowestTrainingMillis, Duration wallTime, double epsilonSpent) {
   public RoundReport {
     selected = List.copyOf(selected);
     contributors = List.copyOf(contributors);

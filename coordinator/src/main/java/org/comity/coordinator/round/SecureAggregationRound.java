@@ -62,10 +62,12 @@ final class SecureAggregationRound {
   /**
    * Sets up the round for the selected banks.
    *
+   * @param maxWeight largest weight a bank may encode: the plan's max sample count, or 1 under bank-level DP
    * @throws IllegalArgumentException when no graph meets the security bounds for this many banks, or the plan's
    *     override breaks them; the message says why
    */
-  static SecureAggregationRound start(int round, List<String> members, SecureAggregationSpec spec, int vectorLength) {
+  static SecureAggregationRound start(int round, List<String> members, SecureAggregationSpec spec, int vectorLength,
+      long maxWeight) {
     ThreatModel threat = spec.threatModel() == SecureAggregationSpec.ThreatModelName.SEMI_MALICIOUS
         ? ThreatModel.SEMI_MALICIOUS_SERVER : ThreatModel.SEMI_HONEST_SERVER;
     SecAggParameters parameters = spec.neighbours() == null
@@ -73,7 +75,7 @@ final class SecureAggregationRound {
         : SecAggParameters.validateOverride(members.size(), spec.corruptFraction(), spec.dropoutRate(), threat,
             spec.neighbours(), spec.threshold());
     return new SecureAggregationRound(new SecAggConfig(round, members, parameters, vectorLength, spec.clipBound(),
-        spec.maxSampleCount()));
+        maxWeight));
   }
 
   SecAggConfig config() {

@@ -339,6 +339,84 @@ class RoundEngineTest {
     assertTrue(registry.all().isEmpty());
   }
 
+  @Test
+  void bankLevelPrivacy_runStopsExactlyAtItsBudget_andEpsilonIsReportedEveryRound() throws Exception {
+    // given: q = 1, z = 1, and a budget between the epsilon of 3 and of 4 rounds
+    double delta = 1e-5;
+    double three = org.comity.aggregation.dp.RdpAccountant.withDefaultOrders()
+        .compose(new org.comity.aggregation.dp.PoissonGaussianStep(1.0, 1.0, 3)).epsilon(delta).epsilon();
+    double four = org.comity.aggregation.dp.RdpAccountant.withDefaultOrders()
+        .compose(new org.comity.aggregation.dp.PoissonGaussianStep(1.0, 1.0, 4)).epsilon(delta).epsilon();
+    FederationPlan plan = PlanLoader.parse(PLAN.formatted(10, 1, 2, "all") + """
+        privacy:
+          bank_level: {enabled: true, clip_norm: 1.0, noise_multiplier: 1.0, participation_rate: 1.0,
+                       target_epsilon: %s, delta: %s}
+        """.formatted((three + four) / 2, delta), "test");
+    RoundEngine engine = new RoundEngine("run-dp", plan, clock, members, members, registry);
+    members.connect("bank-a", "bank-b");
+    engine.tick();
+    answerStatistics(engine);
+    // when: every round gets its updates
+    for (int round = 1; round <= 10 && engine.outcome() == null; round++) {
+      for (String member : List.of("bank-a", "bank-b")) {
+        Task task = members.lastTask(member);
+        if (task.getRound() == round && task.hasTrain()) {
+          assertEquals(1.0, task.getTrain().getClipNorm(), "banks are told to clip");
+          engine.acceptResult(member, trainResult(task, filled(9, 0.1f), 10));
+        }
+      }
+      for (String member : List.of("bank-a", "bank-b")) {
+        Task task = members.lastTask(member);
+        if (task.getRound() == round && task.hasEvaluate()) {
+          engine.acceptResult(member, evalResult(task, 0.9, true, 0.1, false));
+        }
+      }
+    }
+    // then
+    assertNotNull(engine.outcome());
+    assertTrue(engine.outcome().reason().startsWith("privacy budget reached"), engine.outcome().reason());
+    assertEquals(3, registry.all().size());
+    List<RoundReport> training = engine.reports().stream().filter(r -> r.round() > 0).toList();
+    assertEquals(three, training.get(2).epsilonSpent(), 1e-9);
+    assertTrue(training.get(0).epsilonSpent() < training.get(1).epsilonSpent());
+  }
+
+  @Test
+  void bankLevelPrivacy_clipsEachUpdateAtTheCoordinator() throws Exception {
+    FederationPlan plan = PlanLoader.parse(PLAN.formatted(1, 1, 1, "all") + """
+        privacy:
+          bank_level: {enabled: true, clip_norm: 1.0, noise_multiplier: 0.001, participation_rate: 1.0,
+                       target_epsilon: 1000000, delta: 0.1}
+        """, "test");
+    RoundEngine engine = new RoundEngine("run-dp", plan, clock, members, members, registry);
+    members.connect("bank-a");
+    engine.tick();
+    answerStatistics(engine);
+    Task task = members.lastTask("bank-a");
+    float[] global = PackedFloats.unpackFinite(task.getTrain().getGlobalModel().getPackedFloat32Le(), 9, "g");
+    // when: a bank sends an update of L2 norm 300
+    engine.acceptResult("bank-a", trainResult(task, filled(9, 100f), 10));
+    engine.acceptResult("bank-a", evalResult(members.lastTask("bank-a"), 0.9, true, 0.1, false));
+    // then: the model moved by at most the clip norm (plus negligible noise)
+    float[] next = registry.latest().orElseThrow().weights();
+    double moved = 0;
+    for (int i = 0; i < 9; i++) {
+      moved += (next[i] - global[i]) * (next[i] - global[i]);
+    }
+    assertEquals(1.0, Math.sqrt(moved), 2e-2);
+  }
+
+  @Test
+  void privacySettings_areValidatedWhenThePlanLoads() {
+    PlanException e = assertThrows(PlanException.class, () -> PlanLoader.parse(PLAN.formatted(1, 1, 4, "all") + """
+        privacy:
+          bank_level: {enabled: true, noise_multiplier: -1, delta: 0.5}
+        """, "test"));
+    assertTrue(e.getMessage().contains("privacy.bank_level.clip_norm: is required"), e.getMessage());
+    assertTrue(e.getMessage().contains("privacy.bank_level.noise_multiplier: value -1 is out of range"), e.getMessage());
+    assertTrue(e.getMessage().contains("privacy.bank_level.delta: value 0.5 is not below 1 / banks = 1/4"), e.getMessage());
+  }
+
   // -----------------------------------------------------------------------------------------------------------
 
   private void answerStatistics(RoundEngine engine) throws ResultRejectedException {

@@ -49,13 +49,18 @@ final class SecureAggregationParticipant {
   private final String memberId;
   private final SecureAggregationSpec spec;
   private final int vectorLength;
+  private final long maxWeight;
   private final SecureRandom random = new SecureRandom();
   private final Map<Integer, SecAggClient> clients = new HashMap<>();
 
-  SecureAggregationParticipant(String memberId, SecureAggregationSpec spec, int vectorLength) {
+  /**
+   * @param maxWeight the largest weight a bank encodes: the plan's max sample count, or 1 under bank-level DP
+   */
+  SecureAggregationParticipant(String memberId, SecureAggregationSpec spec, int vectorLength, long maxWeight) {
     this.memberId = memberId;
     this.spec = spec;
     this.vectorLength = vectorLength;
+    this.maxWeight = maxWeight;
   }
 
   /**
@@ -120,7 +125,7 @@ final class SecureAggregationParticipant {
       throw new IllegalArgumentException("vector length %d differs from the plan's %d"
           .formatted(setup.getVectorLength(), vectorLength));
     }
-    if (setup.getClipBound() != spec.clipBound() || setup.getMaxWeight() != spec.maxSampleCount()) {
+    if (setup.getClipBound() != spec.clipBound() || setup.getMaxWeight() != maxWeight) {
       throw new IllegalArgumentException("clip bound or max sample count differ from the plan's");
     }
     ThreatModel threat = spec.threatModel() == SecureAggregationSpec.ThreatModelName.SEMI_MALICIOUS
@@ -134,7 +139,7 @@ final class SecureAggregationParticipant {
           + "implies %d and %d for %d banks").formatted(setup.getNeighbours(), setup.getThreshold(),
           expected.neighbours(), expected.threshold(), members.size()));
     }
-    return new SecAggConfig(round, members, expected, vectorLength, spec.clipBound(), spec.maxSampleCount());
+    return new SecAggConfig(round, members, expected, vectorLength, spec.clipBound(), maxWeight);
   }
 
   private static ServerMessage decode(int round, SecAggTask task) {

@@ -7,6 +7,7 @@ import org.comity.agent.training.LocalModel;
 import org.comity.agent.training.LocalStatistics;
 import org.comity.agent.training.LocalTrainer;
 import org.comity.agent.training.Normalize;
+import org.comity.aggregation.dp.L2Clipping;
 import org.comity.aggregation.metrics.ExampleEvaluator;
 import org.comity.aggregation.normalization.Normalization;
 import org.comity.plan.FederationPlan;
@@ -43,7 +44,8 @@ public final class TaskExecutor {
 
   public TaskExecutor(String memberId, FederationPlan plan, HoldoutSplit data, LocalModel model) {
     this.secure = new SecureAggregationParticipant(memberId, plan.secureAggregation(),
-        plan.modelLayout().parameterCount());
+        plan.modelLayout().parameterCount(),
+        plan.bankPrivacy().enabled() ? 1 : plan.secureAggregation().maxSampleCount());
     this.plan = plan;
     this.data = data;
     this.model = model;
@@ -107,7 +109,13 @@ public final class TaskExecutor {
     log.info("round {}: trained {} rows from version {} in {} ms on {}, loss {}", task.getRound(),
         outcome.samples(), train.getGlobalModel().getVersion(), outcome.millis(), model.deviceDescription(),
         String.format("%.5f", outcome.meanLoss()));
-    return new LocalUpdate(delta, outcome.samples(), Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0,
+    long weight = outcome.samples();
+    if (train.getClipNorm() > 0) {
+      // Bank-level DP: bound this bank's influence before anything leaves it, and weigh it like every other bank.
+      delta = L2Clipping.clip(delta, train.getClipNorm()).values();
+      weight = 1;
+    }
+    return new LocalUpdate(delta, weight, Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0,
         outcome.millis());
   }
 

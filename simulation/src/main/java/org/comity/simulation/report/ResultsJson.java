@@ -45,6 +45,7 @@ public final class ResultsJson {
         number(round, "validation_log_loss", report.validation().logLoss());
       }
       round.put("contributors", report.contributors().size());
+      round.put("epsilon_spent", report.epsilonSpent());
       ObjectNode dropouts = round.putObject("dropouts");
       report.dropouts().forEach(dropouts::put);
       round.put("wall_seconds", report.wallTime().toMillis() / 1000.0);

@@ -1,0 +1,24 @@
+package org.comity.plan;
+
+/**
+ * Bank-level differential privacy across the consortium (DP-FedAvg, McMahan et al. 2018) with central noise: each
+ * bank's update is clipped to an L2 bound, participants are Poisson-sampled, and the coordinator adds Gaussian noise
+ * calibrated to the bound to the sum before averaging. The privacy unit is a whole bank. Accounting is exact (RDP
+ * of the Poisson-subsampled Gaussian, converted as Google's dp_accounting does) and enforced: a round that would
+ * take the run past {@code targetEpsilon} is not started, and the run ends at its budget.
+ *
+ * @param enabled whether training rounds are differentially private at the bank level
+ * @param clipNorm L2 bound of each bank's update
+ * @param noiseMultiplier Gaussian noise standard deviation divided by the clip norm
+ * @param participationRate probability with which each connected bank is sampled into a round (Poisson sampling)
+ * @param targetEpsilon the run's privacy budget
+ * @param delta the delta of (epsilon, delta)-DP; must be below 1 / (number of banks)
+ */
+public record BankPrivacySpec(boolean enabled, double clipNorm, double noiseMultiplier, double participationRate,
+    double targetEpsilon, double delta) {
+
+  /** Bank-level DP off. */
+  public static BankPrivacySpec disabled() {
+    return new BankPrivacySpec(false, 1.0, 1.0, 1.0, 10.0, 1e-5);
+  }
+}
