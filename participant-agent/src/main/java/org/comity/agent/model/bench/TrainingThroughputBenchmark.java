@@ -34,7 +34,9 @@ import org.tensorflow.types.TFloat32;
  * throughput is {@code rows / median(epoch seconds)} over whole {@link FraudModel#trainEpoch} calls, so it includes
  * the Java-side shuffle and batch copies a real agent pays. Peak is {@code 2 n^3 / median(seconds)} of an
  * {@code n x n} product of two variables (no feed, no fetch: only the product runs) with the same session threads.
- * FLOPs per training sample follow {@link TrainingFlopCount}.
+ * FLOPs per training sample follow {@link TrainingFlopCount}. The report carries the 1-minute load average before
+ * and after: on a shared machine, peak and training are measured at different moments, so under changing load the
+ * fraction of peak is only indicative.
  *
  * <p>Run: {@code java -cp ... org.comity.agent.model.bench.TrainingThroughputBenchmark [key=value ...]} with keys
  * {@code rows}, {@code warmupEpochs}, {@code timedEpochs}, {@code batchSizes} (e.g. {@code 256,1024}),
@@ -52,6 +54,7 @@ public final class TrainingThroughputBenchmark {
 
   /** Runs the whole benchmark; see the class comment. */
   public static BenchmarkReport run(BenchmarkOptions options) {
+    double loadAtStart = loadAverage();
     ModelArchitecture architecture = ModelArchitecture.defaults(options.inputWidth());
     long flopsPerSample = TrainingFlopCount.trainingFlopsPerSample(architecture);
     SyntheticRows data = SyntheticRows.generate(options.rows(), options.inputWidth(), options.seed());
@@ -82,7 +85,7 @@ public final class TrainingThroughputBenchmark {
             architecture.activation().configName(),
             architecture.dropoutRate());
     return new BenchmarkReport(
-        environment(), device, architectureText, architecture.parameterCount(), options.rows(), flopsPerSample,
+        environment(loadAtStart, loadAverage()), device, architectureText, architecture.parameterCount(), options.rows(), flopsPerSample,
         training, peak);
   }
 
@@ -141,12 +144,24 @@ public final class TrainingThroughputBenchmark {
     return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
   }
 
-  private static BenchmarkReport.Environment environment() {
+  private static BenchmarkReport.Environment environment(double loadAtStart, double loadAtEnd) {
     return new BenchmarkReport.Environment(
         System.getProperty("java.version"),
         TensorFlow.version(),
         Runtime.getRuntime().availableProcessors(),
-        cpuModel());
+        cpuModel(),
+        loadAtStart,
+        loadAtEnd);
+  }
+
+  /** 1-minute load average, or NaN where {@code /proc/loadavg} is unavailable. */
+  private static double loadAverage() {
+    try {
+      String text = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim();
+      return Double.parseDouble(text.substring(0, text.indexOf(' ')));
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   private static String cpuModel() {
