@@ -23,8 +23,9 @@ import org.tensorflow.types.TInt64;
  *
  * <h2>Resources and threads</h2>
  * The model owns a native graph and session; {@link #close()} frees both, and every tensor and result is closed
- * before a method returns. All public methods are {@code synchronized}; calling any of them except
- * {@link #close()} after close throws {@link IllegalStateException}.
+ * before a method returns. Every method that uses the session is {@code synchronized}, so a model may be shared
+ * between threads (calls are serialised); after close such methods throw {@link IllegalStateException}, while
+ * {@link #close()} itself is idempotent and {@link #architecture()} and {@link #hyperparameters()} keep working.
  *
  * <h2>Optimizer state</h2>
  * {@link #setWeights} does not touch Adam's moments; the agent calls {@link #resetOptimizerState()} at the start of

@@ -36,8 +36,17 @@ public record BenchmarkReport(
    * @param tensorflowVersion native TensorFlow version
    * @param availableProcessors processors the JVM sees
    * @param cpuModel {@code model name} from {@code /proc/cpuinfo}, or {@code unknown}
+   * @param loadAverageAtStart 1-minute load average from {@code /proc/loadavg} before the run (NaN if unknown);
+   *     a value above {@code availableProcessors} means other work competed and the numbers are pessimistic
+   * @param loadAverageAtEnd the same after the run
    */
-  public record Environment(String javaVersion, String tensorflowVersion, int availableProcessors, String cpuModel) {}
+  public record Environment(
+      String javaVersion,
+      String tensorflowVersion,
+      int availableProcessors,
+      String cpuModel,
+      double loadAverageAtStart,
+      double loadAverageAtEnd) {}
 
   /**
    * @param batchSize rows per step
@@ -79,7 +88,9 @@ public record BenchmarkReport(
         .append(field("javaVersion", environment.javaVersion())).append(", ")
         .append(field("tensorflowVersion", environment.tensorflowVersion())).append(", ")
         .append(quote("availableProcessors")).append(": ").append(environment.availableProcessors()).append(", ")
-        .append(field("cpuModel", environment.cpuModel())).append("},\n");
+        .append(field("cpuModel", environment.cpuModel())).append(", ")
+        .append(quote("loadAverageAtStart")).append(": ").append(number(environment.loadAverageAtStart())).append(", ")
+        .append(quote("loadAverageAtEnd")).append(": ").append(number(environment.loadAverageAtEnd())).append("},\n");
     json.append("  ").append(field("device", device)).append(",\n");
     json.append("  ").append(field("architecture", architecture)).append(",\n");
     json.append("  \"parameterCount\": ").append(parameterCount).append(",\n");

@@ -16,15 +16,7 @@ import org.comity.agent.model.SessionThreads;
 import org.comity.agent.model.TrainingDevice;
 import org.comity.agent.model.TrainingHyperparameters;
 import org.comity.agent.model.TrainingSessionFactory;
-import org.tensorflow.Graph;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
-import org.tensorflow.op.Op;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Measures, in one run: local training throughput of the default fraud model at each batch size, this machine's
@@ -33,8 +25,11 @@ import org.tensorflow.types.TFloat32;
  * <p>Not a unit test: it takes about a minute and its numbers depend on the machine and its load. Training
  * throughput is {@code rows / median(epoch seconds)} over whole {@link FraudModel#trainEpoch} calls, so it includes
  * the Java-side shuffle and batch copies a real agent pays. Peak is {@code 2 n^3 / median(seconds)} of an
- * {@code n x n} product of two variables (no feed, no fetch: only the product runs) with the same session threads.
- * FLOPs per training sample follow {@link TrainingFlopCount}.
+ * {@code n x n} product of two variables (no feed, no fetch: only the product runs) on the same device with the same
+ * session configuration; products are timed right after each timed epoch, interleaved with training, so both
+ * medians come from the same stretches of background load. FLOPs per training sample follow
+ * {@link TrainingFlopCount}. The report carries the 1-minute load average before and after the run; above the
+ * processor count, other work competed and all numbers are pessimistic.
  *
  * <p>Run: {@code java -cp ... org.comity.agent.model.bench.TrainingThroughputBenchmark [key=value ...]} with keys
  * {@code rows}, {@code warmupEpochs}, {@code timedEpochs}, {@code batchSizes} (e.g. {@code 256,1024}),
@@ -52,22 +47,32 @@ public final class TrainingThroughputBenchmark {
 
   /** Runs the whole benchmark; see the class comment. */
   public static BenchmarkReport run(BenchmarkOptions options) {
+    double loadAtStart = loadAverage();
     ModelArchitecture architecture = ModelArchitecture.defaults(options.inputWidth());
     long flopsPerSample = TrainingFlopCount.trainingFlopsPerSample(architecture);
     SyntheticRows data = SyntheticRows.generate(options.rows(), options.inputWidth(), options.seed());
+    TrainingDevice device = TrainingSessionFactory.resolve(options.device());
 
     List<Measured> measured = new ArrayList<>();
-    String device = null;
-    for (int batchSize : options.batchSizes()) {
-      try (FraudModel model =
-          FraudModel.create(architecture, TrainingHyperparameters.of(1e-3, batchSize), options.device(),
-              options.threads(), options.seed())) {
-        device = model.deviceDescription();
-        measured.add(new Measured(batchSize, timeEpochs(model, data, options)));
+    List<Double> productSeconds = new ArrayList<>();
+    String deviceDescription = null;
+    try (MatMulPeakMeter peakMeter = new MatMulPeakMeter(options.matmulSize(), device, options.threads())) {
+      for (int i = 0; i < options.matmulWarmups(); i++) {
+        peakMeter.timeOneProduct();
+      }
+      for (int batchSize : options.batchSizes()) {
+        try (FraudModel model =
+            FraudModel.create(architecture, TrainingHyperparameters.of(1e-3, batchSize), options.device(),
+                options.threads(), options.seed())) {
+          deviceDescription = model.deviceDescription();
+          measured.add(new Measured(batchSize, timeEpochs(model, data, options, peakMeter, productSeconds)));
+        }
       }
     }
 
-    BenchmarkReport.MatMulPeak peak = measureMatMulPeak(options);
+    long flopsPerProduct = 2L * options.matmulSize() * options.matmulSize() * options.matmulSize();
+    BenchmarkReport.MatMulPeak peak = new BenchmarkReport.MatMulPeak(
+        options.matmulSize(), flopsPerProduct, productSeconds, flopsPerProduct / median(productSeconds) / 1e9);
     List<BenchmarkReport.TrainingThroughput> training = new ArrayList<>();
     for (Measured m : measured) {
       double samplesPerSecond = options.rows() / median(m.epochSeconds());
@@ -82,13 +87,22 @@ public final class TrainingThroughputBenchmark {
             architecture.activation().configName(),
             architecture.dropoutRate());
     return new BenchmarkReport(
-        environment(), device, architectureText, architecture.parameterCount(), options.rows(), flopsPerSample,
-        training, peak);
+        environment(loadAtStart, loadAverage()), deviceDescription, architectureText,
+        architecture.parameterCount(), options.rows(), flopsPerSample, training, peak);
   }
 
   private record Measured(int batchSize, List<Double> epochSeconds) {}
 
-  private static List<Double> timeEpochs(FraudModel model, SyntheticRows data, BenchmarkOptions options) {
+  /**
+   * Warm-up epochs, then timed epochs; after each timed epoch, {@code matmulRepeats} timed products, so that peak
+   * and training are sampled under the same background load.
+   */
+  private static List<Double> timeEpochs(
+      FraudModel model,
+      SyntheticRows data,
+      BenchmarkOptions options,
+      MatMulPeakMeter peakMeter,
+      List<Double> productSeconds) {
     long shuffleSeed = options.seed();
     for (int epoch = 0; epoch < options.warmupEpochs(); epoch++) {
       model.trainEpoch(data.features(), data.labels(), data.rows(), 10f, shuffleSeed++);
@@ -98,41 +112,11 @@ public final class TrainingThroughputBenchmark {
       long start = System.nanoTime();
       model.trainEpoch(data.features(), data.labels(), data.rows(), 10f, shuffleSeed++);
       seconds.add((System.nanoTime() - start) / 1e9);
-    }
-    return seconds;
-  }
-
-  /**
-   * Times {@code a x b} for two {@code n x n} variables of uniform values, on the device the model trains on and
-   * with the same session configuration.
-   */
-  static BenchmarkReport.MatMulPeak measureMatMulPeak(BenchmarkOptions options) {
-    int n = options.matmulSize();
-    long flops = 2L * n * n * n;
-    List<Double> seconds = new ArrayList<>();
-    TrainingDevice device = TrainingSessionFactory.resolve(options.device());
-    ConfigProto config = TrainingSessionFactory.sessionConfig(device, options.threads());
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph).withDevice(device.placement());
-      Variable<TFloat32> a =
-          tf.withName("peak_a").variable(tf.random.statelessRandomUniform(tf.array(n, n), tf.array(1L, 2L)));
-      Variable<TFloat32> b =
-          tf.withName("peak_b").variable(tf.random.statelessRandomUniform(tf.array(n, n), tf.array(3L, 4L)));
-      Op product = tf.withName("peak_product").linalg.matMul(a, b);
-      try (Session session = new Session(graph, config)) {
-        session.initialize();
-        for (int i = 0; i < options.matmulWarmups() + options.matmulRepeats(); i++) {
-          long start = System.nanoTime();
-          try (Result ignored = session.runner().addTarget(product).run()) {
-            // only the product runs; nothing is fetched
-          }
-          if (i >= options.matmulWarmups()) {
-            seconds.add((System.nanoTime() - start) / 1e9);
-          }
-        }
+      for (int i = 0; i < options.matmulRepeats(); i++) {
+        productSeconds.add(peakMeter.timeOneProduct());
       }
     }
-    return new BenchmarkReport.MatMulPeak(n, flops, seconds, flops / median(seconds) / 1e9);
+    return seconds;
   }
 
   static double median(List<Double> values) {
@@ -141,12 +125,24 @@ public final class TrainingThroughputBenchmark {
     return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
   }
 
-  private static BenchmarkReport.Environment environment() {
+  private static BenchmarkReport.Environment environment(double loadAtStart, double loadAtEnd) {
     return new BenchmarkReport.Environment(
         System.getProperty("java.version"),
         TensorFlow.version(),
         Runtime.getRuntime().availableProcessors(),
-        cpuModel());
+        cpuModel(),
+        loadAtStart,
+        loadAtEnd);
+  }
+
+  /** 1-minute load average, or NaN where {@code /proc/loadavg} is unavailable. */
+  private static double loadAverage() {
+    try {
+      String text = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim();
+      return Double.parseDouble(text.substring(0, text.indexOf(' ')));
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   private static String cpuModel() {
