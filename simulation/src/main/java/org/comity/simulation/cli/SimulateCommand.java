@@ -26,7 +26,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--banks", defaultValue = "5", paramLabel = "N", description = "Number of banks (default: ${DEFAULT-VALUE}).")
   int banks;
 
-  @Option(names = "--rounds", paramLabel = "N", description = "Training rounds (default: the plan's, or 30).")
+  @Option(names = "--rounds", paramLabel = "N", description = "Training rounds (default: the plan's, or 40).")
   Integer rounds;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Seed; same seed, same numbers (default: ${DEFAULT-VALUE}).")

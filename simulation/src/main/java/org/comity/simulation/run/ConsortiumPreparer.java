@@ -22,7 +22,7 @@ import org.comity.simulation.data.SyntheticConsortiumConfig;
  */
 public final class ConsortiumPreparer {
   /** Rounds of the built-in plans when neither the plan nor the command line sets them. */
-  public static final int DEFAULT_ROUNDS = 30;
+  public static final int DEFAULT_ROUNDS = 40;
 
   private ConsortiumPreparer() {}
 
