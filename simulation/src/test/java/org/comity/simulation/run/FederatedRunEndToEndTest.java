@@ -45,7 +45,8 @@ class FederatedRunEndToEndTest {
     AtomicInteger created = new AtomicInteger();
     LocalModelFactory models = (plan, seed) -> {
       LocalModel model = TENSORFLOW.create(plan, seed);
-      return created.incrementAndGet() == 3 ? new StallsInSecondRound(model, bank3Training, crashed) : model;
+      return created.incrementAndGet() == 3
+          ? new SecureAggregationEndToEndTest.StallingModel(model, 2, bank3Training, crashed) : model;
     };
     List<RoundReport> rounds = new ArrayList<>();
     FederatedRegime regime = new FederatedRegime(models, rounds::add, FAST);
@@ -77,62 +78,5 @@ class FederatedRunEndToEndTest {
     assertEquals(RoundPhase.COMMITTED, third.outcome(), third.reason());
     assertEquals(List.of("bank-01", "bank-02"), third.selected(), "the dead bank is no longer sampled");
     assertEquals(3, outcome.coordinator().models().latest().orElseThrow().version());
-  }
-
-  /** Blocks the second training epoch until the test has crashed the bank, as a process killed mid-round. */
-  private static final class StallsInSecondRound implements LocalModel {
-    private final LocalModel delegate;
-    private final CountDownLatch training;
-    private final CountDownLatch crashed;
-    private int epochs;
-
-    StallsInSecondRound(LocalModel delegate, CountDownLatch training, CountDownLatch crashed) {
-      this.delegate = delegate;
-      this.training = training;
-      this.crashed = crashed;
-    }
-
-    @Override
-    public double trainEpoch(float[] x, float[] y, int rows, float weight, long seed) {
-      if (++epochs == 2) {
-        training.countDown();
-        try {
-          crashed.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return delegate.trainEpoch(x, y, rows, weight, seed);
-    }
-
-    @Override
-    public void setWeights(float[] weights) {
-      delegate.setWeights(weights);
-    }
-
-    @Override
-    public float[] weights() {
-      return delegate.weights();
-    }
-
-    @Override
-    public void resetOptimizerState() {
-      delegate.resetOptimizerState();
-    }
-
-    @Override
-    public float[] predictProbabilities(float[] x, int rows) {
-      return delegate.predictProbabilities(x, rows);
-    }
-
-    @Override
-    public String deviceDescription() {
-      return delegate.deviceDescription();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 }
