@@ -15,11 +15,12 @@ import java.util.List;
  * @param label name of the 0/1 label column
  * @param secureAggregation secure aggregation settings
  * @param bankPrivacy bank-level differential privacy (DP-FedAvg) settings
+ * @param samplePrivacy sample-level differential privacy (DP-SGD at each bank) settings
  */
 public record FederationPlan(
     String name, List<FeatureSpec> features, String label, ModelSpec model, TrainingSpec training,
     RoundsSpec rounds, EvaluationSpec evaluation, SecureAggregationSpec secureAggregation,
-    BankPrivacySpec bankPrivacy) {
+    BankPrivacySpec bankPrivacy, SampleLevelPrivacySpec samplePrivacy) {
   public FederationPlan {
     features = List.copyOf(features);
   }
@@ -28,7 +29,7 @@ public record FederationPlan(
   public FederationPlan(String name, List<FeatureSpec> features, String label, ModelSpec model, TrainingSpec training,
       RoundsSpec rounds, EvaluationSpec evaluation) {
     this(name, features, label, model, training, rounds, evaluation, SecureAggregationSpec.disabled(),
-        BankPrivacySpec.disabled());
+        BankPrivacySpec.disabled(), SampleLevelPrivacySpec.disabled());
   }
 
   /** The layout of the model's parameters for this plan's schema and architecture. */

@@ -86,10 +86,13 @@ public final class PlanLoader {
     RoundsSpec rounds = readRounds(root.child("rounds"));
     EvaluationSpec evaluation = readEvaluation(root.child("evaluation"));
     SecureAggregationSpec secureAggregation = readSecureAggregation(root.child("secure_aggregation"), rounds);
-    BankPrivacySpec bankPrivacy = readPrivacy(root.child("privacy"), rounds);
+    PlanNode privacy = root.child("privacy");
+    BankPrivacySpec bankPrivacy = readPrivacy(privacy.child("bank_level"), rounds);
+    SampleLevelPrivacySpec samplePrivacy = readSamplePrivacy(privacy.child("sample_level"), training);
+    privacy.rejectUnknownKeys();
     root.rejectUnknownKeys();
     FederationPlan plan = new FederationPlan(name, features, label, model, training, rounds, evaluation,
-        secureAggregation, bankPrivacy);
+        secureAggregation, bankPrivacy, samplePrivacy);
     if (problems.isEmpty() && plan.inputWidth() > MAX_INPUT_COLUMNS) {
       root.problem("features", "the schema expands to %d model inputs; at most %d are allowed"
           .formatted(plan.inputWidth(), MAX_INPUT_COLUMNS));
@@ -247,9 +250,36 @@ public final class PlanLoader {
         stageDeadline);
   }
 
-  private static BankPrivacySpec readPrivacy(PlanNode privacy, RoundsSpec rounds) {
-    PlanNode node = privacy.child("bank_level");
-    privacy.rejectUnknownKeys();
+  private static SampleLevelPrivacySpec readSamplePrivacy(PlanNode node, TrainingSpec training) {
+    SampleLevelPrivacySpec defaults = SampleLevelPrivacySpec.disabled();
+    boolean enabled = false;
+    if (node.has("enabled")) {
+      String text = node.string("enabled", "false");
+      enabled = "true".equalsIgnoreCase(text);
+      if (!enabled && !"false".equalsIgnoreCase(text)) {
+        node.problem("enabled", "value '%s' is not true or false".formatted(text));
+      }
+    }
+    if (enabled && !node.has("clip_norm")) {
+      node.problem("clip_norm", "is required with sample-level privacy: the L2 bound of each example's gradient");
+    }
+    if (enabled && !node.has("noise_multiplier")) {
+      node.problem("noise_multiplier", "is required with sample-level privacy (noise standard deviation / clip norm)");
+    }
+    double clip = node.number("clip_norm", defaults.clipNorm(), 1e-9, 1e9, false);
+    double noise = node.number("noise_multiplier", defaults.noiseMultiplier(), 0.0, 1e6, false);
+    int batch = node.integer("expected_batch_size", training.batchSize(), 1, 1 << 20);
+    node.rejectUnknownKeys();
+    if (enabled && noise == 0) {
+      node.problem("noise_multiplier", "value 0 gives no privacy; use a positive noise multiplier");
+    }
+    if (enabled && training.imbalance() == ImbalanceHandling.BALANCED_SAMPLING) {
+      node.problem("enabled", "DP-SGD needs Poisson-sampled batches; use training.imbalance: class_weight");
+    }
+    return new SampleLevelPrivacySpec(enabled, clip, noise, batch);
+  }
+
+  private static BankPrivacySpec readPrivacy(PlanNode node, RoundsSpec rounds) {
     BankPrivacySpec defaults = BankPrivacySpec.disabled();
     boolean enabled = false;
     if (node.has("enabled")) {
