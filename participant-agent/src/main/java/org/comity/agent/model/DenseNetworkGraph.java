@@ -101,20 +101,51 @@ public final class DenseNetworkGraph {
     return architecture.dropoutRate() > 0.0 && !architecture.hiddenUnits().isEmpty();
   }
 
+  /**
+   * The training path ({@link #trainingLogits}, same dropout masks for the same seeds) with every dense layer's
+   * input and pre-activation exposed: what DP-SGD needs for per-example gradient norms. Builds new ops; the
+   * variables are shared.
+   */
+  TrainingPass trainingPass(Ops tf, Operand<TFloat32> features, Operand<TInt64> dropoutSeeds) {
+    if (usesDropout() && dropoutSeeds == null) {
+      throw new IllegalArgumentException("dropout rate " + architecture.dropoutRate() + " needs dropout seeds");
+    }
+    return forwardPass(tf, features, usesDropout() ? dropoutSeeds : null);
+  }
+
+  /**
+   * One forward pass, layer by layer: {@code preActivations[l] = layerInputs[l] * kernel[l] + bias[l]}
+   * ({@code [rows, outputs]}); {@code layerInputs[l]} is the (dropped-out) activation feeding layer {@code l}, the
+   * features for layer 0. {@code logits} is the last pre-activation reshaped to {@code [rows]}.
+   */
+  record TrainingPass(
+      List<Operand<TFloat32>> layerInputs, List<Operand<TFloat32>> preActivations, Operand<TFloat32> logits) {}
+
   private Operand<TFloat32> forward(Ops tf, Operand<TFloat32> features, Operand<TInt64> dropoutSeeds) {
+    return forwardPass(tf, features, dropoutSeeds).logits();
+  }
+
+  private TrainingPass forwardPass(Ops tf, Operand<TFloat32> features, Operand<TInt64> dropoutSeeds) {
+    List<Operand<TFloat32>> layerInputs = new ArrayList<>();
+    List<Operand<TFloat32>> preActivations = new ArrayList<>();
     Operand<TFloat32> activations = features;
     int hiddenLayers = architecture.hiddenUnits().size();
     for (int index = 0; index < hiddenLayers; index++) {
+      layerInputs.add(activations);
       Operand<TFloat32> preActivation =
           tf.nn.biasAdd(tf.linalg.matMul(activations, kernels.get(index)), biases.get(index));
+      preActivations.add(preActivation);
       activations = architecture.activation().apply(tf, preActivation);
       if (dropoutSeeds != null) {
         activations = dropout(tf, activations, tf.gather(dropoutSeeds, tf.constant(index), tf.constant(0)));
       }
     }
+    layerInputs.add(activations);
     Operand<TFloat32> logits =
         tf.nn.biasAdd(tf.linalg.matMul(activations, kernels.get(hiddenLayers)), biases.get(hiddenLayers));
-    return tf.reshape(logits, tf.array(-1));
+    preActivations.add(logits);
+    return new TrainingPass(
+        List.copyOf(layerInputs), List.copyOf(preActivations), tf.reshape(logits, tf.array(-1)));
   }
 
   private Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> activations, Operand<TInt64> seed) {

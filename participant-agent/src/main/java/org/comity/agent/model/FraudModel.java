@@ -239,6 +239,62 @@ public final class FraudModel implements AutoCloseable {
     return TInt64.tensorOf(Shape.of(architecture.hiddenUnits().size(), 2), DataBuffers.of(seeds, true, false));
   }
 
+  // --- DP-SGD (sample-level differential privacy) ---------------------------------------------------------------
+
+  /**
+   * One epoch of DP-SGD (per-example clipping, Gaussian noise, Poisson-sampled batches) over {@code rows} rows,
+   * updating the weights with the same gated Adam (and the same Adam state) as {@link #trainEpoch}; Adam only
+   * post-processes the private gradient, so the guarantee carries over.
+   *
+   * <p>The epoch takes {@link DpSgdSettings#stepsPerEpoch(int)} steps. Each step includes every row independently with
+   * probability {@code q = expectedBatchSize / rows} (batches vary in size and may be empty), clips each included
+   * row's gradient to L2 norm {@code clipNorm}, adds {@code N(0, (noiseMultiplier * clipNorm)^2)} to every coordinate
+   * of the sum and divides by {@code expectedBatchSize}; see {@link DpSgdGraph} for the graph. The privacy cost is
+   * returned as {@link PrivateEpochResult#privacyCost()}; recording it (and refusing rounds that would exceed the
+   * bank's ceiling) is the caller's job, see {@code org.comity.agent.privacy.SampleLevelPrivacyLedger}.
+   * {@link TrainingHyperparameters#batchSize()} is not used here.
+   *
+   * <p><b>Security.</b> Sampling and noise come from {@code noise}; with anything but {@link NoiseSeeds#secure()}
+   * the result is not private (a warning is logged). The class-weighted loss is fine under DP: weights only scale
+   * a row's gradient before clipping. Rows must not be duplicated or resampled before this call (e.g. balanced
+   * resampling with replacement): the unit of privacy is one row of {@code featuresRowMajor}.
+   *
+   * @param featuresRowMajor {@code rows x inputWidth} finite, already normalised values, row-major
+   * @param labels one label per row in {@code [0, 1]} (1 = fraud)
+   * @param positiveClassWeight weight of label 1 in the loss, finite and {@code > 0}
+   * @param settings clip norm, noise multiplier and expected batch size; {@code expectedBatchSize <= rows}
+   * @param dropoutSeed source of every dropout mask of this epoch (not secret: dropout is not part of the privacy
+   *     analysis, which holds for any fixed masks)
+   * @param noise the secret source of the sampling and the noise
+   * @throws IllegalArgumentException on inconsistent sizes, non-finite values, {@code expectedBatchSize > rows} or
+   *     null arguments, before any step is taken
+   * @throws org.tensorflow.exceptions.TensorFlowException as {@link #trainEpoch}; the steps already taken have
+   *     spent privacy, so the caller must record the epoch's cost even then
+   */
+  public synchronized PrivateEpochResult trainEpochPrivately(
+      float[] featuresRowMajor,
+      float[] labels,
+      int rows,
+      float positiveClassWeight,
+      DpSgdSettings settings,
+      long dropoutSeed,
+      NoiseSeeds noise) {
+    ensureOpen();
+    requireNonNull(settings, "settings");
+    requireNonNull(noise, "noise");
+    ModelInputChecks.checkFeatureMatrix(featuresRowMajor, rows, architecture.inputWidth());
+    ModelInputChecks.checkLabels(labels, rows);
+    ModelInputChecks.checkPositiveClassWeight(positiveClassWeight);
+    settings.requireFits(rows);
+    if (!noise.isSecure()) {
+      LOG.warn("DP-SGD epoch with {}: the result is NOT differentially private (tests and benchmarks only)", noise);
+    }
+    return DpSgdEpoch.run(session, ops, architecture, featuresRowMajor, labels, rows, positiveClassWeight, settings,
+        dropoutSeed, noise);
+  }
+
+  // --- end DP-SGD ---------------------------------------------------------------------------------------------------
+
   /**
    * Fraud probabilities on the inference path (no dropout), one per row; deterministic for fixed weights. Large
    * inputs are processed in chunks of {@value #PREDICTION_CHUNK_ROWS} rows.

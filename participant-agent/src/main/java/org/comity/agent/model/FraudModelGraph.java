@@ -29,6 +29,9 @@ final class FraudModelGraph {
   final Op trainStep;
   final Op assignWeights;
   final Op resetOptimizer;
+  // --- DP-SGD (sample-level DP): the private gradient and its Adam step, sharing variables and Adam state ---
+  final DpSgdGraph dpSgd;
+  final Op dpSgdTrainStep;
 
   private FraudModelGraph(Graph graph, Ops tf, ModelArchitecture architecture, TrainingHyperparameters hyper) {
     DenseNetworkGraph network = DenseNetworkGraph.createVariables(tf, architecture);
@@ -54,6 +57,8 @@ final class FraudModelGraph {
         GatedAdamOptimizer.minimize(graph, tf, trainingLoss, network.variables(), hyper);
     trainStep = adam.step();
     resetOptimizer = adam.reset();
+    dpSgd = DpSgdGraph.build(graph, tf, network, features, labels, positiveClassWeight, dropoutSeeds);
+    dpSgdTrainStep = adam.additionalStep(tf, dpSgd.privateGradients, "dpsgd_adam_step");
 
     probabilities = tf.withName("fraud_probability").math.sigmoid(network.inferenceLogits(tf, features));
     currentWeights = network.flatWeights(tf);

@@ -27,10 +27,40 @@ final class GatedAdamOptimizer {
 
   private final Op step;
   private final Op reset;
+  // --- DP-SGD: state kept so that further gated steps (e.g. the DP-SGD step) share these slots ---
+  private final List<Variable<TFloat32>> variables;
+  private final List<Variable<TFloat32>> firstMoments;
+  private final List<Variable<TFloat32>> secondMoments;
+  private final Variable<TFloat32> beta1Power;
+  private final Variable<TFloat32> beta2Power;
+  private final Operand<TFloat32> learningRate;
+  private final Operand<TFloat32> beta1Constant;
+  private final Operand<TFloat32> beta2Constant;
+  private final Operand<TFloat32> epsilon;
 
-  private GatedAdamOptimizer(Op step, Op reset) {
+  private GatedAdamOptimizer(
+      Op step,
+      Op reset,
+      List<Variable<TFloat32>> variables,
+      List<Variable<TFloat32>> firstMoments,
+      List<Variable<TFloat32>> secondMoments,
+      Variable<TFloat32> beta1Power,
+      Variable<TFloat32> beta2Power,
+      Operand<TFloat32> learningRate,
+      Operand<TFloat32> beta1Constant,
+      Operand<TFloat32> beta2Constant,
+      Operand<TFloat32> epsilon) {
     this.step = step;
     this.reset = reset;
+    this.variables = List.copyOf(variables);
+    this.firstMoments = List.copyOf(firstMoments);
+    this.secondMoments = List.copyOf(secondMoments);
+    this.beta1Power = beta1Power;
+    this.beta2Power = beta2Power;
+    this.learningRate = learningRate;
+    this.beta1Constant = beta1Constant;
+    this.beta2Constant = beta2Constant;
+    this.epsilon = epsilon;
   }
 
   /**
@@ -48,7 +78,11 @@ final class GatedAdamOptimizer {
     for (int index = 0; index < variables.size(); index++) {
       variableOutputs[index] = variables.get(index).asOutput();
     }
-    Output<?>[] gradients = graph.addGradients(loss.asOutput(), variableOutputs);
+    Output<?>[] gradientOutputs = graph.addGradients(loss.asOutput(), variableOutputs);
+    List<Operand<TFloat32>> gradients = new ArrayList<>(gradientOutputs.length);
+    for (Output<?> gradient : gradientOutputs) {
+      gradients.add(gradient.expect(TFloat32.class));
+    }
 
     float beta1 = (float) hyperparameters.beta1();
     float beta2 = (float) hyperparameters.beta2();
@@ -59,43 +93,70 @@ final class GatedAdamOptimizer {
     Operand<TFloat32> beta2Constant = tf.constant(beta2);
     Operand<TFloat32> epsilon = tf.constant((float) hyperparameters.epsilon());
 
+    List<Variable<TFloat32>> firstMoments = new ArrayList<>();
+    List<Variable<TFloat32>> secondMoments = new ArrayList<>();
+    List<Op> resets = new ArrayList<>();
+    for (Variable<TFloat32> variable : variables) {
+      String name = variable.op().name();
+      Variable<TFloat32> firstMoment = tf.withName(name + "_m").variable(tf.zerosLike(variable));
+      Variable<TFloat32> secondMoment = tf.withName(name + "_v").variable(tf.zerosLike(variable));
+      firstMoments.add(firstMoment);
+      secondMoments.add(secondMoment);
+      resets.add(tf.assign(firstMoment, tf.zerosLike(firstMoment)));
+      resets.add(tf.assign(secondMoment, tf.zerosLike(secondMoment)));
+    }
+    resets.add(tf.assign(beta1Power, tf.constant(beta1)));
+    resets.add(tf.assign(beta2Power, tf.constant(beta2)));
+    Op reset = tf.withName("adam_reset").withControlDependencies(resets).noOp();
+
+    GatedAdamOptimizer slots = new GatedAdamOptimizer(null, reset, variables, firstMoments, secondMoments,
+        beta1Power, beta2Power, learningRate, beta1Constant, beta2Constant, epsilon);
+    Op step = slots.gatedStep(tf, gradients, "adam_step");
+    return new GatedAdamOptimizer(step, reset, variables, firstMoments, secondMoments,
+        beta1Power, beta2Power, learningRate, beta1Constant, beta2Constant, epsilon);
+  }
+
+  /**
+   * A further gated Adam step on the same variables, moments and beta powers, driven by {@code gradients}
+   * (index-aligned with the variables) instead of the loss gradients; used for the DP-SGD step, whose noised
+   * gradients replace the plain ones. The same ordering holds: every {@code ApplyAdam} waits for every op producing
+   * {@code gradients}, so these must be computed from the variables' pre-step values only.
+   */
+  Op additionalStep(Ops tf, List<Operand<TFloat32>> gradients, String name) {
+    if (gradients.size() != variables.size()) {
+      throw new IllegalArgumentException(
+          "need one gradient per variable: %d gradients for %d variables".formatted(gradients.size(),
+              variables.size()));
+    }
+    return gatedStep(tf, gradients, name);
+  }
+
+  private Op gatedStep(Ops tf, List<Operand<TFloat32>> gradients, String name) {
     List<org.tensorflow.Operation> allGradients = new ArrayList<>();
-    for (Output<?> gradient : gradients) {
+    for (Operand<TFloat32> gradient : gradients) {
       allGradients.add(gradient.op());
     }
     Ops afterAllGradients = tf.withControlDependencyOps(allGradients);
 
     List<Op> updates = new ArrayList<>();
-    List<Op> resets = new ArrayList<>();
     for (int index = 0; index < variables.size(); index++) {
-      Variable<TFloat32> variable = variables.get(index);
-      String name = variable.op().name();
-      Variable<TFloat32> firstMoment = tf.withName(name + "_m").variable(tf.zerosLike(variable));
-      Variable<TFloat32> secondMoment = tf.withName(name + "_v").variable(tf.zerosLike(variable));
       updates.add(
           afterAllGradients.train.applyAdam(
-              variable,
-              firstMoment,
-              secondMoment,
+              variables.get(index),
+              firstMoments.get(index),
+              secondMoments.get(index),
               beta1Power,
               beta2Power,
               learningRate,
               beta1Constant,
               beta2Constant,
               epsilon,
-              gradients[index].expect(TFloat32.class)));
-      resets.add(tf.assign(firstMoment, tf.zerosLike(firstMoment)));
-      resets.add(tf.assign(secondMoment, tf.zerosLike(secondMoment)));
+              gradients.get(index)));
     }
     Ops afterAllUpdates = tf.withControlDependencies(updates);
     Op advanceBeta1 = afterAllUpdates.assign(beta1Power, afterAllUpdates.math.mul(beta1Power, beta1Constant));
     Op advanceBeta2 = afterAllUpdates.assign(beta2Power, afterAllUpdates.math.mul(beta2Power, beta2Constant));
-    Op step = tf.withName("adam_step").withControlDependencies(List.of(advanceBeta1, advanceBeta2)).noOp();
-
-    resets.add(tf.assign(beta1Power, tf.constant(beta1)));
-    resets.add(tf.assign(beta2Power, tf.constant(beta2)));
-    Op reset = tf.withName("adam_reset").withControlDependencies(resets).noOp();
-    return new GatedAdamOptimizer(step, reset);
+    return tf.withName(name).withControlDependencies(List.of(advanceBeta1, advanceBeta2)).noOp();
   }
 
   /** One Adam step on every variable, then the beta-power advance. */

@@ -20,12 +20,18 @@ final class WeightedBinaryCrossEntropy {
   /** Scalar mean weighted loss of {@code logits [rows]} against {@code labels [rows]}. */
   static Operand<TFloat32> meanLoss(
       Ops tf, Operand<TFloat32> logits, Operand<TFloat32> labels, Operand<TFloat32> positiveClassWeight) {
+    return tf.math.mean(perRowLoss(tf, logits, labels, positiveClassWeight), tf.constant(0));
+  }
+
+  /** Weighted loss of each row, {@code [rows]}; DP-SGD differentiates its sum. */
+  static Operand<TFloat32> perRowLoss(
+      Ops tf, Operand<TFloat32> logits, Operand<TFloat32> labels, Operand<TFloat32> positiveClassWeight) {
     Operand<TFloat32> perRow =
         tf.math.add(
             tf.math.sub(tf.nn.relu(logits), tf.math.mul(logits, labels)),
             tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(logits)))));
     Operand<TFloat32> rowWeight =
         tf.math.add(tf.constant(1.0f), tf.math.mul(tf.math.sub(positiveClassWeight, tf.constant(1.0f)), labels));
-    return tf.math.mean(tf.math.mul(rowWeight, perRow), tf.constant(0));
+    return tf.math.mul(rowWeight, perRow);
   }
 }
