@@ -73,6 +73,7 @@ public final class RoundEngine {
   private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
   private final List<RoundReport> reports = new ArrayList<>();
   private final Map<String, Long> rejections = new LinkedHashMap<>();
+  private final Map<String, Double> sampleEpsilonByBank = new java.util.TreeMap<>();
 
   private float[] globalWeights;
   private long globalVersion;
@@ -128,6 +129,11 @@ public final class RoundEngine {
   /** Reports of the finished rounds, in order. */
   public synchronized List<RoundReport> reports() {
     return List.copyOf(reports);
+  }
+
+  /** Each bank's own sample-level (DP-SGD) epsilon spent, as it last reported it. */
+  public synchronized Map<String, Double> sampleEpsilonByBank() {
+    return Map.copyOf(sampleEpsilonByBank);
   }
 
   /** Count of rejected results by reason code. */
@@ -264,6 +270,7 @@ public final class RoundEngine {
     // The update is folded into the running sum and then dropped: no per-bank vector is kept.
     round.updates.add(delta, weight);
     round.lossSum += update.getTrainLoss() * update.getSampleCount();
+    recordSampleEpsilon(memberId, update.getSampleEpsilonSpent());
     round.slowestTrainingMillis = Math.max(round.slowestTrainingMillis, update.getTrainingMillis());
     round.accept(memberId);
   }
@@ -312,6 +319,7 @@ public final class RoundEngine {
       throw invalid("secagg_malformed", "malformed secure-aggregation message: " + e.getMessage());
     }
     if (result.hasAdvertiseKeys()) {
+      recordSampleEpsilon(memberId, result.getSampleEpsilonSpent());
       if (Double.isFinite(result.getTrainLoss())) {
         round.lossSum += result.getTrainLoss();
         round.secureLosses++;
@@ -320,6 +328,12 @@ public final class RoundEngine {
     }
     round.pending.remove(memberId);
     dispatchSecure(round, next, clock.instant());
+  }
+
+  private void recordSampleEpsilon(String memberId, double epsilon) {
+    if (epsilon > 0 && Double.isFinite(epsilon)) {
+      sampleEpsilonByBank.put(memberId, epsilon);
+    }
   }
 
   /** Sends the protocol's next-stage messages as tasks; a new stage gets a fresh deadline. */

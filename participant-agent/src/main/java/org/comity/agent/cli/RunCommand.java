@@ -13,6 +13,7 @@ import org.comity.agent.data.DataCheckReport;
 import org.comity.agent.data.HoldoutSplit;
 import org.comity.agent.model.DeviceSelection;
 import org.comity.agent.model.SessionThreads;
+import org.comity.agent.privacy.SampleLevelPrivacyLedger;
 import org.comity.agent.runtime.AgentOutcome;
 import org.comity.agent.runtime.AgentRunner;
 import org.comity.agent.runtime.TaskExecutor;
@@ -47,6 +48,15 @@ final class RunCommand implements Callable<Integer> {
       description = "CPU threads for TensorFlow (default: all processors).")
   int threads;
 
+  @Option(names = "--epsilon-ceiling", paramLabel = "EPSILON",
+      description = "This bank's own DP-SGD epsilon ceiling (required when the plan enables sample-level privacy): "
+          + "the agent refuses to train a round that would exceed it.")
+  Double epsilonCeiling;
+
+  @Option(names = "--delta", paramLabel = "DELTA",
+      description = "This bank's DP-SGD delta (default: 1 / (10 x training rows)); must be below 1 / rows.")
+  Double delta;
+
   @Option(names = "--reconnect-patience", defaultValue = "300", paramLabel = "SECONDS",
       description = "How long to keep retrying an unreachable coordinator (default: ${DEFAULT-VALUE}).")
   int reconnectPatienceSeconds;
@@ -78,10 +88,11 @@ final class RunCommand implements Callable<Integer> {
     ManagedChannel channel = NettyChannelBuilder.forTarget(coordinator, InsecureChannelCredentials.create())
         .maxInboundMessageSize(64 << 20)
         .build();
+    SampleLevelPrivacyLedger ledger = ledger(loaded, split.training().rows());
     try (LocalModel model = TensorFlowLocalModel.factory(deviceSelection, sessionThreads)
         .create(loaded, loaded.model().initSeed())) {
-      AgentRunner runner = new AgentRunner(memberId, loaded, channel, new TaskExecutor(memberId, loaded, split, model),
-          Duration.ofSeconds(reconnectPatienceSeconds));
+      AgentRunner runner = new AgentRunner(memberId, loaded, channel,
+          new TaskExecutor(memberId, loaded, split, model, ledger), Duration.ofSeconds(reconnectPatienceSeconds));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> runner.leave("agent shut down")));
       AgentOutcome outcome = runner.run();
       System.out.printf("run finished: %s (%d results accepted, %d rejected)%n", outcome.reason(),
@@ -90,6 +101,26 @@ final class RunCommand implements Callable<Integer> {
     } finally {
       channel.shutdown();
       channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The bank's own DP-SGD ledger when the plan trains with DP-SGD; the ceiling is the bank's, not the plan's. */
+  private SampleLevelPrivacyLedger ledger(FederationPlan plan, int trainingRows) throws ExitCodes.BadInputException {
+    if (!plan.samplePrivacy().enabled()) {
+      if (epsilonCeiling != null) {
+        System.err.println("note: --epsilon-ceiling is ignored: the plan does not enable sample-level privacy");
+      }
+      return null;
+    }
+    if (epsilonCeiling == null) {
+      throw new ExitCodes.BadInputException("the plan trains with DP-SGD (privacy.sample_level): set this bank's own "
+          + "ceiling with --epsilon-ceiling");
+    }
+    double bankDelta = delta != null ? delta : 1.0 / (10.0 * trainingRows);
+    try {
+      return new SampleLevelPrivacyLedger(epsilonCeiling, bankDelta, trainingRows);
+    } catch (IllegalArgumentException e) {
+      throw new ExitCodes.BadInputException("--epsilon-ceiling/--delta: " + e.getMessage());
     }
   }
 

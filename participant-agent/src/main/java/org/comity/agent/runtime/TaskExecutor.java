@@ -3,6 +3,7 @@ package org.comity.agent.runtime;
 import java.util.List;
 import org.comity.agent.data.BankDataset;
 import org.comity.agent.data.HoldoutSplit;
+import org.comity.agent.privacy.SampleLevelPrivacyLedger;
 import org.comity.agent.training.LocalModel;
 import org.comity.agent.training.LocalStatistics;
 import org.comity.agent.training.LocalTrainer;
@@ -38,18 +39,34 @@ public final class TaskExecutor {
   private final LocalTrainer trainer;
   private final int parameterCount;
   private final SecureAggregationParticipant secure;
+  private final SampleLevelPrivacyLedger ledger;
   private Normalization cachedNormalization;
   private BankDataset normalizedTraining;
   private BankDataset normalizedHoldout;
 
+  /** An executor without a sample-level privacy ledger (the plan must not enable DP-SGD). */
   public TaskExecutor(String memberId, FederationPlan plan, HoldoutSplit data, LocalModel model) {
+    this(memberId, plan, data, model, null);
+  }
+
+  /**
+   * @param ledger the bank's own DP-SGD ledger with its own ceiling; required when the plan enables sample-level
+   *     privacy, ignored otherwise
+   * @throws IllegalArgumentException when the plan enables DP-SGD and no ledger is given
+   */
+  public TaskExecutor(String memberId, FederationPlan plan, HoldoutSplit data, LocalModel model,
+      SampleLevelPrivacyLedger ledger) {
+    if (plan.samplePrivacy().enabled() && ledger == null) {
+      throw new IllegalArgumentException("the plan trains with DP-SGD: this bank must set its own epsilon ceiling");
+    }
+    this.ledger = plan.samplePrivacy().enabled() ? ledger : null;
     this.secure = new SecureAggregationParticipant(memberId, plan.secureAggregation(),
         plan.modelLayout().parameterCount(),
         plan.bankPrivacy().enabled() ? 1 : plan.secureAggregation().maxSampleCount());
     this.plan = plan;
     this.data = data;
     this.model = model;
-    this.trainer = new LocalTrainer(plan.training(), plan.evaluation());
+    this.trainer = new LocalTrainer(plan.training(), plan.evaluation(), plan.samplePrivacy());
     this.parameterCount = plan.modelLayout().parameterCount();
   }
 
@@ -61,6 +78,12 @@ public final class TaskExecutor {
     SubmitResultRequest.Builder result = SubmitResultRequest.newBuilder().setTaskId(task.getTaskId())
         .setRound(task.getRound());
     try {
+      String overBudget = privacyRefusal(task);
+      if (overBudget != null) {
+        log.warn("round {}: declined to train: {}", task.getRound(), overBudget);
+        return result.setDeclined(TaskDeclined.newBuilder().setReason(TaskDeclined.Reason.PRIVACY_BUDGET_EXHAUSTED)
+            .setDetail(overBudget)).build();
+      }
       switch (task.getKindCase()) {
         case STATS -> result.setStats(statistics());
         case TRAIN -> result.setTrain(train(task));
@@ -94,6 +117,21 @@ public final class TaskExecutor {
     return stats.build();
   }
 
+  /** Why this bank will not train this task (its own DP ceiling), or {@code null}. */
+  private String privacyRefusal(Task task) {
+    boolean trains = task.hasTrain() || (task.hasSecagg() && task.getSecagg().hasTrainAndAdvertise());
+    if (ledger == null || !trains) {
+      return null;
+    }
+    var check = ledger.check(trainer.roundPrivacyCost(data.training().rows()));
+    return check.allowed() ? null : check.describe();
+  }
+
+  /** The bank's sample-level epsilon spent so far, or 0 without DP-SGD. */
+  public double sampleEpsilonSpent() {
+    return ledger == null ? 0.0 : ledger.epsilonSpent();
+  }
+
   /** One round of local training from the task's global model. */
   private record LocalUpdate(float[] delta, long samples, double loss, long millis) {}
 
@@ -102,6 +140,11 @@ public final class TaskExecutor {
     Normalization normalization = normalization(train.getNormalization());
     LocalTrainer.RoundResult outcome = trainer.trainRound(model, global, normalizedTraining, normalization.positiveRate(),
         train.getSeed());
+    if (outcome.privacyCost() != null) {
+      double spent = ledger.record(outcome.privacyCost()).epsilon();
+      log.info("round {}: DP-SGD epsilon spent {} of this bank's ceiling {} at delta {}", task.getRound(),
+          String.format("%.4f", spent), ledger.epsilonCeiling(), ledger.delta());
+    }
     float[] delta = new float[global.length];
     for (int i = 0; i < delta.length; i++) {
       delta[i] = outcome.weights()[i] - global[i];
@@ -127,6 +170,7 @@ public final class TaskExecutor {
         .setTrainLoss(update.loss())
         .setTrainingMillis(update.millis())
         .setDevice(model.deviceDescription())
+        .setSampleEpsilonSpent(sampleEpsilonSpent())
         .build();
   }
 
@@ -136,7 +180,8 @@ public final class TaskExecutor {
       LocalUpdate update = trainLocally(task, secagg.getTrainAndAdvertise());
       var keys = secure.start(task.getRound(), secagg.getSetup(), update.delta(), update.samples());
       return java.util.Optional.of(SecAggResult.newBuilder().setAdvertiseKeys(keys).setTrainLoss(update.loss())
-          .setTrainingMillis(update.millis()).setDevice(model.deviceDescription()).build());
+          .setTrainingMillis(update.millis()).setDevice(model.deviceDescription())
+          .setSampleEpsilonSpent(sampleEpsilonSpent()).build());
     }
     return secure.onStage(task.getRound(), secagg);
   }

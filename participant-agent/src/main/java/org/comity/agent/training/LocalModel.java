@@ -1,5 +1,8 @@
 package org.comity.agent.training;
 
+import org.comity.agent.model.DpSgdSettings;
+import org.comity.agent.model.PrivateEpochResult;
+
 /**
  * The model a bank trains locally, as the agent sees it: flat weights in the plan's layout in and out, epochs of
  * training on normalised rows, probabilities out. The TensorFlow implementation is {@link TensorFlowLocalModel}.
@@ -21,6 +24,14 @@ public interface LocalModel extends AutoCloseable {
    * @return the mean class-weighted loss over the epoch
    */
   double trainEpoch(float[] featuresRowMajor, float[] labels, int rows, float positiveClassWeight, long shuffleSeed);
+
+  /**
+   * One epoch of DP-SGD (Poisson-sampled batches, per-example clipping, Gaussian noise) with secret noise.
+   *
+   * @return the epoch's loss (kept inside the bank: not private) and its privacy cost
+   */
+  PrivateEpochResult trainEpochPrivately(float[] featuresRowMajor, float[] labels, int rows, float positiveClassWeight,
+      DpSgdSettings settings, long dropoutSeed);
 
   /** Fraud probabilities for normalised rows (inference path: no dropout). */
   float[] predictProbabilities(float[] featuresRowMajor, int rows);

@@ -2,9 +2,12 @@ package org.comity.agent.training;
 
 import java.util.SplittableRandom;
 import org.comity.agent.data.BankDataset;
+import org.comity.agent.model.DpSgdSettings;
+import org.comity.aggregation.dp.PoissonGaussianStep;
 import org.comity.aggregation.metrics.ExampleEvaluator;
 import org.comity.plan.EvaluationSpec;
 import org.comity.plan.ImbalanceHandling;
+import org.comity.plan.SampleLevelPrivacySpec;
 import org.comity.plan.TrainingSpec;
 
 /**
@@ -15,14 +18,40 @@ import org.comity.plan.TrainingSpec;
 public final class LocalTrainer {
   private final TrainingSpec training;
   private final EvaluationSpec evaluation;
+  private final SampleLevelPrivacySpec privacy;
 
   public LocalTrainer(TrainingSpec training, EvaluationSpec evaluation) {
-    this.training = training;
-    this.evaluation = evaluation;
+    this(training, evaluation, SampleLevelPrivacySpec.disabled());
   }
 
-  /** Outcome of a round of local training. */
-  public record RoundResult(float[] weights, double meanLoss, long samples, long millis) {}
+  /** A trainer that uses DP-SGD when {@code privacy} is enabled. */
+  public LocalTrainer(TrainingSpec training, EvaluationSpec evaluation, SampleLevelPrivacySpec privacy) {
+    this.training = training;
+    this.evaluation = evaluation;
+    this.privacy = privacy;
+  }
+
+  /**
+   * Outcome of a round of local training.
+   *
+   * @param privacyCost the round's DP-SGD mechanism for the bank's ledger, or {@code null} without DP-SGD
+   */
+  public record RoundResult(float[] weights, double meanLoss, long samples, long millis,
+      PoissonGaussianStep privacyCost) {}
+
+  /** The DP-SGD settings of a round, or {@code null} when sample-level privacy is off. */
+  public DpSgdSettings dpSgdSettings(int rows) {
+    if (!privacy.enabled()) {
+      return null;
+    }
+    return new DpSgdSettings(privacy.clipNorm(), privacy.noiseMultiplier(), Math.min(privacy.expectedBatchSize(), rows));
+  }
+
+  /** The privacy cost one round of local training on {@code rows} rows will have, or {@code null} without DP-SGD. */
+  public PoissonGaussianStep roundPrivacyCost(int rows) {
+    DpSgdSettings settings = dpSgdSettings(rows);
+    return settings == null ? null : settings.privacyCost(rows, training.epochs());
+  }
 
   /**
    * Starts from {@code startWeights} (the optimizer state kept or reset as the plan says) and trains the plan's
@@ -49,13 +78,23 @@ public final class LocalTrainer {
     float weight = (float) training.positiveClassWeight(globalPositiveRate);
     double loss = Double.NaN;
     SplittableRandom random = new SplittableRandom(seed);
+    DpSgdSettings settings = dpSgdSettings(normalizedTrain.rows());
+    if (settings != null) {
+      for (int epoch = 0; epoch < training.epochs(); epoch++) {
+        loss = model.trainEpochPrivately(normalizedTrain.featuresRowMajor(), normalizedTrain.labels(),
+            normalizedTrain.rows(), weight, settings, random.nextLong()).meanLoss();
+      }
+      return new RoundResult(model.weights(), loss, normalizedTrain.rows(), (System.nanoTime() - start) / 1_000_000,
+          settings.privacyCost(normalizedTrain.rows(), training.epochs()));
+    }
     for (int epoch = 0; epoch < training.epochs(); epoch++) {
       long epochSeed = random.nextLong();
       BankDataset epochRows = training.imbalance() == ImbalanceHandling.BALANCED_SAMPLING
           ? balancedSample(normalizedTrain, new SplittableRandom(epochSeed)) : normalizedTrain;
       loss = model.trainEpoch(epochRows.featuresRowMajor(), epochRows.labels(), epochRows.rows(), weight, epochSeed);
     }
-    return new RoundResult(model.weights(), loss, normalizedTrain.rows(), (System.nanoTime() - start) / 1_000_000);
+    return new RoundResult(model.weights(), loss, normalizedTrain.rows(), (System.nanoTime() - start) / 1_000_000,
+        null);
   }
 
   /**

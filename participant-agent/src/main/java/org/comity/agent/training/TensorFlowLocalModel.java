@@ -2,6 +2,9 @@ package org.comity.agent.training;
 
 import org.comity.agent.model.Activation;
 import org.comity.agent.model.DeviceSelection;
+import org.comity.agent.model.DpSgdSettings;
+import org.comity.agent.model.NoiseSeeds;
+import org.comity.agent.model.PrivateEpochResult;
 import org.comity.agent.model.FraudModel;
 import org.comity.agent.model.ModelArchitecture;
 import org.comity.agent.model.SessionThreads;
@@ -11,6 +14,8 @@ import org.comity.plan.FederationPlan;
 /** The plan's network trained with TensorFlow Java: {@link LocalModel} over {@link FraudModel}. */
 public final class TensorFlowLocalModel implements LocalModel {
   private final FraudModel model;
+  /** The bank's secret source of DP-SGD sampling and noise. */
+  private final NoiseSeeds noise = NoiseSeeds.secure();
 
   private TensorFlowLocalModel(FraudModel model) {
     this.model = model;
@@ -55,6 +60,13 @@ public final class TensorFlowLocalModel implements LocalModel {
   public double trainEpoch(float[] featuresRowMajor, float[] labels, int rows, float positiveClassWeight,
       long shuffleSeed) {
     return model.trainEpoch(featuresRowMajor, labels, rows, positiveClassWeight, shuffleSeed).meanLoss();
+  }
+
+  @Override
+  public PrivateEpochResult trainEpochPrivately(float[] featuresRowMajor, float[] labels, int rows,
+      float positiveClassWeight, DpSgdSettings settings, long dropoutSeed) {
+    return model.trainEpochPrivately(featuresRowMajor, labels, rows, positiveClassWeight, settings, dropoutSeed,
+        noise);
   }
 
   @Override

@@ -49,6 +49,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Turn secure aggregation (SecAgg+) on in the built-in or inferred plan; needs 3 or more banks.")
   boolean secureAggregation;
 
+  @Option(names = "--epsilon-ceiling", paramLabel = "EPSILON",
+      description = "Each bank's own DP-SGD epsilon ceiling, when the plan enables privacy.sample_level.")
+  Double epsilonCeiling;
+
   @Option(names = "--out", defaultValue = "comity-simulation-out", paramLabel = "DIR",
       description = "Output directory: bank files, log, results.json (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -56,7 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SimulationConfig config = new SimulationConfig(plan, banks, rounds, seed, data, test, label, partition, out, 1,
-        secureAggregation);
+        secureAggregation, epsilonCeiling);
     Files.createDirectories(out);
     System.setProperty("comity.simulation.log", out.resolve("simulation.log").toString());
     SimulationRunner runner = new SimulationRunner(

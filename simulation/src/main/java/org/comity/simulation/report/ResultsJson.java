@@ -52,6 +52,9 @@ public final class ResultsJson {
       round.put("slowest_training_seconds", report.slowestTrainingMillis() / 1000.0);
     }
 
+    ObjectNode epsilon = federated.putObject("bank_sample_epsilon_spent");
+    new java.util.TreeMap<>(results.bankSampleEpsilon()).forEach(epsilon::put);
+
     ObjectNode local = root.putObject("local_only");
     metrics(local, results.localOnlyMean());
     metrics(local.putObject("final"), results.localOnlyFinalMean());

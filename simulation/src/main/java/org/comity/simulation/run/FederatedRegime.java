@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.comity.agent.data.CsvDataLoader;
 import org.comity.agent.data.DataCheckReport;
 import org.comity.agent.data.HoldoutSplit;
+import org.comity.agent.privacy.SampleLevelPrivacyLedger;
 import org.comity.agent.runtime.AgentOutcome;
 import org.comity.agent.runtime.AgentRunner;
 import org.comity.agent.runtime.TaskExecutor;
@@ -46,9 +47,33 @@ public final class FederatedRegime {
   private final List<AgentRunner> runners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FederatedRegime(LocalModelFactory models, Consumer<RoundReport> onRound, CoordinatorOptions options) {
+    this(models, onRound, options, bank -> null);
+  }
+
+  /**
+   * @param epsilonCeilings each bank's own DP-SGD epsilon ceiling (needed when the plan enables sample-level
+   *     privacy); a bank's delta is 1 / (10 x its training rows)
+   */
+  public FederatedRegime(LocalModelFactory models, Consumer<RoundReport> onRound, CoordinatorOptions options,
+      java.util.function.Function<String, Double> epsilonCeilings) {
     this.models = models;
     this.onRound = onRound;
     this.options = options;
+    this.epsilonCeilings = epsilonCeilings;
+  }
+
+  private final java.util.function.Function<String, Double> epsilonCeilings;
+
+  private SampleLevelPrivacyLedger ledger(FederationPlan plan, String memberId, int trainingRows) {
+    if (!plan.samplePrivacy().enabled()) {
+      return null;
+    }
+    Double ceiling = epsilonCeilings.apply(memberId);
+    if (ceiling == null) {
+      throw new IllegalArgumentException("the plan trains with DP-SGD: give each bank an epsilon ceiling "
+          + "(simulate --epsilon-ceiling)");
+    }
+    return new SampleLevelPrivacyLedger(ceiling, 1.0 / (10.0 * trainingRows), trainingRows);
   }
 
   /**
@@ -83,7 +108,8 @@ public final class FederatedRegime {
         channels.add(channel);
         LocalModel model = models.create(plan, plan.model().initSeed());
         localModels.add(model);
-        AgentRunner runner = new AgentRunner(memberId, plan, channel, new TaskExecutor(memberId, plan, splits.get(i), model),
+        AgentRunner runner = new AgentRunner(memberId, plan, channel, new TaskExecutor(memberId, plan, splits.get(i), model,
+            ledger(plan, memberId, splits.get(i).training().rows())),
             Duration.ofMinutes(1));
         runners.add(runner);
         outcomes.add(agents.submit(runner::run));

@@ -16,9 +16,16 @@ import java.nio.file.Path;
  * @param outDir where bank files, logs and {@code results.json} go
  * @param threadsPerBank TensorFlow intra-op threads per bank
  * @param secureAggregation turn secure aggregation on in the built-in or inferred plan (a given plan decides itself)
+ * @param epsilonCeiling every bank's own DP-SGD epsilon ceiling, when the plan enables sample-level privacy
  */
 public record SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
-    String partition, Path outDir, int threadsPerBank, boolean secureAggregation) {
+    String partition, Path outDir, int threadsPerBank, boolean secureAggregation, Double epsilonCeiling) {
+
+  /** A config without bank epsilon ceilings. */
+  public SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
+      String partition, Path outDir, int threadsPerBank, boolean secureAggregation) {
+    this(planFile, banks, rounds, seed, data, test, label, partition, outDir, threadsPerBank, secureAggregation, null);
+  }
 
   /** A config with secure aggregation as the plan says (off for built-in plans). */
   public SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
@@ -45,6 +52,9 @@ public record SimulationConfig(Path planFile, int banks, Integer rounds, long se
     }
     if (secureAggregation && banks < 3) {
       throw new IllegalArgumentException("--secure-aggregation needs at least 3 banks, got " + banks);
+    }
+    if (epsilonCeiling != null && !(epsilonCeiling > 0 && Double.isFinite(epsilonCeiling))) {
+      throw new IllegalArgumentException("--epsilon-ceiling must be a positive number, got " + epsilonCeiling);
     }
     if (threadsPerBank < 1) {
       throw new IllegalArgumentException("threads per bank must be >= 1, got " + threadsPerBank);

@@ -19,14 +19,17 @@ import org.comity.coordinator.round.RoundReport;
  * @param localOnlyFinalMean mean over banks of the local-only final models' test metrics
  * @param centralized pooled training
  * @param seconds wall time per regime: federated, local-only, centralized
+ * @param bankSampleEpsilon each bank's DP-SGD epsilon spent in the federated run, as it reported it (empty without)
  */
 public record SimulationResults(String description, String planHash, int banks, long seed, RegimeResult federated,
     List<RoundReport> rounds, List<BaselineRegimes.BankResult> localOnly, EvaluationSummary localOnlyMean,
-    EvaluationSummary localOnlyFinalMean, RegimeResult centralized, double[] seconds) {
+    EvaluationSummary localOnlyFinalMean, RegimeResult centralized, double[] seconds,
+    java.util.Map<String, Double> bankSampleEpsilon) {
   public SimulationResults {
     rounds = List.copyOf(rounds);
     localOnly = List.copyOf(localOnly);
     seconds = seconds.clone();
+    bankSampleEpsilon = java.util.Map.copyOf(bankSampleEpsilon);
   }
 
   @Override

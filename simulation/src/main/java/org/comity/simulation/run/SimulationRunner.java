@@ -40,11 +40,14 @@ public final class SimulationRunner {
 
     long start = System.nanoTime();
     progress.stage("federated (%d banks)".formatted(consortium.banks().size()), rounds);
-    FederatedRegime federatedRegime = new FederatedRegime(models, progress::round, FederatedRegime.SIMULATION_OPTIONS);
+    FederatedRegime federatedRegime = new FederatedRegime(models, progress::round, FederatedRegime.SIMULATION_OPTIONS,
+        bank -> config.epsilonCeiling());
     RegimeResult federated;
     List<RoundReport> reports;
+    java.util.Map<String, Double> bankEpsilon;
     try (var coordinator = federatedRegime.run(consortium, Duration.ofHours(6)).coordinator()) {
       reports = coordinator.engine().reports().stream().filter(r -> r.round() > 0).toList();
+      bankEpsilon = coordinator.engine().sampleEpsilonByBank();
       ModelVersion latest = coordinator.models().latest()
           .orElseThrow(() -> new IllegalStateException("the federated run committed no model version; "
               + "see the round reports: " + coordinator.engine().reports()));
@@ -72,6 +75,6 @@ public final class SimulationRunner {
         config.seed(), federated, reports, localOnly,
         SimulationResults.mean(localOnly.stream().map(b -> b.result().selected()).toList()),
         SimulationResults.mean(localOnly.stream().map(b -> b.result().fin()).toList()),
-        centralized, new double[] {federatedSeconds, localSeconds, centralSeconds});
+        centralized, new double[] {federatedSeconds, localSeconds, centralSeconds}, bankEpsilon);
   }
 }

@@ -174,6 +174,12 @@ class SecureAggregationEndToEndTest {
     }
 
     @Override
+    public org.comity.agent.model.PrivateEpochResult trainEpochPrivately(float[] x, float[] y, int rows, float weight,
+        org.comity.agent.model.DpSgdSettings settings, long dropoutSeed) {
+      return delegate.trainEpochPrivately(x, y, rows, weight, settings, dropoutSeed);
+    }
+
+    @Override
     public void setWeights(float[] weights) {
       delegate.setWeights(weights);
     }
