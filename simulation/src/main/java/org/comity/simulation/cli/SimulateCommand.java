@@ -53,6 +53,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Each bank's own DP-SGD epsilon ceiling, when the plan enables privacy.sample_level.")
   Double epsilonCeiling;
 
+  @Option(names = "--privacy-sweep", split = ",", paramLabel = "EPSILONS",
+      description = "After the three regimes, repeat the federated run with DP-SGD at each target epsilon "
+          + "(comma list, e.g. 1,3,10) and report the privacy/utility curve.")
+  java.util.List<Double> privacySweep = new java.util.ArrayList<>();
+
   @Option(names = "--out", defaultValue = "comity-simulation-out", paramLabel = "DIR",
       description = "Output directory: bank files, log, results.json (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -60,7 +65,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SimulationConfig config = new SimulationConfig(plan, banks, rounds, seed, data, test, label, partition, out, 1,
-        secureAggregation, epsilonCeiling);
+        secureAggregation, epsilonCeiling, privacySweep);
     Files.createDirectories(out);
     System.setProperty("comity.simulation.log", out.resolve("simulation.log").toString());
     SimulationRunner runner = new SimulationRunner(

@@ -27,6 +27,14 @@ public final class ResultTable {
     out.append('\n').append(String.format(
         "federated - centralized ROC-AUC: %+.4f; federated - local-only mean: %+.4f%n",
         f.rocAuc() - results.centralized().selected().rocAuc(), f.rocAuc() - results.localOnlyMean().rocAuc()));
+    if (!results.privacySweep().isEmpty()) {
+      out.append("\nPrivacy/utility (DP-SGD at every bank; epsilon of the smallest bank, the largest spender):\n");
+      for (var point : results.privacySweep()) {
+        out.append(String.format("  epsilon %-8s noise %.3f: federated ROC-AUC %s, PR-AUC %s (spent %.3f)%n",
+            point.targetEpsilon(), point.noiseMultiplier(), fmt(point.federated().rocAuc()),
+            fmt(point.federated().prAuc()), point.largestEpsilonSpent()));
+      }
+    }
     long committed = results.rounds().stream().filter(r -> r.version() > 0).count();
     out.append(String.format("federated rounds: %d committed of %d; wall time federated %.1f s, local-only %.1f s, centralized %.1f s%n",
         committed, results.rounds().size(), results.seconds()[0], results.seconds()[1], results.seconds()[2]));

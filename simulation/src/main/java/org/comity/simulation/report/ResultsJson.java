@@ -65,6 +65,19 @@ public final class ResultsJson {
       regime(node, bank.result());
     }
     regime(root.putObject("centralized"), results.centralized());
+    if (!results.privacySweep().isEmpty()) {
+      ArrayNode sweep = root.putArray("privacy_utility");
+      for (var point : results.privacySweep()) {
+        ObjectNode node = sweep.addObject();
+        node.put("target_epsilon", point.targetEpsilon());
+        node.put("noise_multiplier", point.noiseMultiplier());
+        node.put("clip_norm", org.comity.simulation.run.PrivacySweep.CLIP_NORM);
+        node.put("delta_of_smallest_bank", point.delta());
+        node.put("largest_bank_epsilon_spent", point.largestEpsilonSpent());
+        node.put("selected_round", point.selectedRound());
+        metrics(node, point.federated());
+      }
+    }
     ObjectNode seconds = root.putObject("wall_seconds");
     seconds.put("federated", results.seconds()[0]);
     seconds.put("local_only", results.seconds()[1]);

@@ -60,6 +60,11 @@ public final class BaselineRegimes {
     return report.dataset();
   }
 
+  /** Training rows of the smallest bank (after its holdout split). */
+  public int smallestBankTrainingRows() {
+    return splits.stream().mapToInt(split -> split.training().rows()).min().orElseThrow();
+  }
+
   /** The test rows, raw (each regime normalises them with its own model's normalisation). */
   public BankDataset rawTest() {
     return rawTest;

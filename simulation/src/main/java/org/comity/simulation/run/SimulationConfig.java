@@ -17,9 +17,18 @@ import java.nio.file.Path;
  * @param threadsPerBank TensorFlow intra-op threads per bank
  * @param secureAggregation turn secure aggregation on in the built-in or inferred plan (a given plan decides itself)
  * @param epsilonCeiling every bank's own DP-SGD epsilon ceiling, when the plan enables sample-level privacy
+ * @param privacySweep target epsilons of a DP-SGD privacy/utility sweep after the three regimes (empty: none)
  */
 public record SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
-    String partition, Path outDir, int threadsPerBank, boolean secureAggregation, Double epsilonCeiling) {
+    String partition, Path outDir, int threadsPerBank, boolean secureAggregation, Double epsilonCeiling,
+    java.util.List<Double> privacySweep) {
+
+  /** A config without a privacy sweep. */
+  public SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
+      String partition, Path outDir, int threadsPerBank, boolean secureAggregation, Double epsilonCeiling) {
+    this(planFile, banks, rounds, seed, data, test, label, partition, outDir, threadsPerBank, secureAggregation,
+        epsilonCeiling, java.util.List.of());
+  }
 
   /** A config without bank epsilon ceilings. */
   public SimulationConfig(Path planFile, int banks, Integer rounds, long seed, Path data, Path test, String label,
@@ -55,6 +64,12 @@ public record SimulationConfig(Path planFile, int banks, Integer rounds, long se
     }
     if (epsilonCeiling != null && !(epsilonCeiling > 0 && Double.isFinite(epsilonCeiling))) {
       throw new IllegalArgumentException("--epsilon-ceiling must be a positive number, got " + epsilonCeiling);
+    }
+    privacySweep = java.util.List.copyOf(privacySweep);
+    for (double epsilon : privacySweep) {
+      if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+        throw new IllegalArgumentException("--privacy-sweep: each epsilon must be a positive number, got " + epsilon);
+      }
     }
     if (threadsPerBank < 1) {
       throw new IllegalArgumentException("threads per bank must be >= 1, got " + threadsPerBank);

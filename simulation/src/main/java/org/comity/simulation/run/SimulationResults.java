@@ -20,16 +20,18 @@ import org.comity.coordinator.round.RoundReport;
  * @param centralized pooled training
  * @param seconds wall time per regime: federated, local-only, centralized
  * @param bankSampleEpsilon each bank's DP-SGD epsilon spent in the federated run, as it reported it (empty without)
+ * @param privacySweep the DP-SGD privacy/utility curve, when asked for
  */
 public record SimulationResults(String description, String planHash, int banks, long seed, RegimeResult federated,
     List<RoundReport> rounds, List<BaselineRegimes.BankResult> localOnly, EvaluationSummary localOnlyMean,
     EvaluationSummary localOnlyFinalMean, RegimeResult centralized, double[] seconds,
-    java.util.Map<String, Double> bankSampleEpsilon) {
+    java.util.Map<String, Double> bankSampleEpsilon, List<PrivacySweep.Point> privacySweep) {
   public SimulationResults {
     rounds = List.copyOf(rounds);
     localOnly = List.copyOf(localOnly);
     seconds = seconds.clone();
     bankSampleEpsilon = java.util.Map.copyOf(bankSampleEpsilon);
+    privacySweep = List.copyOf(privacySweep);
   }
 
   @Override

@@ -71,10 +71,16 @@ public final class SimulationRunner {
     progress.stageDone();
     double centralSeconds = (System.nanoTime() - start) / 1e9;
 
+    List<PrivacySweep.Point> sweep = List.of();
+    if (!config.privacySweep().isEmpty()) {
+      sweep = new PrivacySweep(models, progress).run(consortium, baselines, config.privacySweep(),
+          baselines.smallestBankTrainingRows());
+    }
+
     return new SimulationResults(consortium.description(), PlanHash.of(consortium.plan()), consortium.banks().size(),
         config.seed(), federated, reports, localOnly,
         SimulationResults.mean(localOnly.stream().map(b -> b.result().selected()).toList()),
         SimulationResults.mean(localOnly.stream().map(b -> b.result().fin()).toList()),
-        centralized, new double[] {federatedSeconds, localSeconds, centralSeconds}, bankEpsilon);
+        centralized, new double[] {federatedSeconds, localSeconds, centralSeconds}, bankEpsilon, sweep);
   }
 }
