@@ -13,12 +13,18 @@ package org.comity.plan;
  * @param participationRate probability with which each connected bank is sampled into a round (Poisson sampling)
  * @param targetEpsilon the run's privacy budget
  * @param delta the delta of (epsilon, delta)-DP; must be below 1 / (number of banks)
+ * @param adaptiveClipping whether the clip norm follows a target quantile of the update norms (Andrew et al. 2021),
+ *     starting from {@code clipNorm}
+ * @param targetUnclippedQuantile the fraction of updates that should fit under the clip norm unclipped
+ * @param clipLearningRate learning rate of the geometric clip update
+ * @param clippedCountStddev noise standard deviation on the count of unclipped updates; part of the privacy budget
  */
 public record BankPrivacySpec(boolean enabled, double clipNorm, double noiseMultiplier, double participationRate,
-    double targetEpsilon, double delta) {
+    double targetEpsilon, double delta, boolean adaptiveClipping, double targetUnclippedQuantile,
+    double clipLearningRate, double clippedCountStddev) {
 
   /** Bank-level DP off. */
   public static BankPrivacySpec disabled() {
-    return new BankPrivacySpec(false, 1.0, 1.0, 1.0, 10.0, 1e-5);
+    return new BankPrivacySpec(false, 1.0, 1.0, 1.0, 10.0, 1e-5, false, 0.5, 0.2, 1.0);
   }
 }

@@ -90,6 +90,11 @@ public final class PlanLoader {
     BankPrivacySpec bankPrivacy = readPrivacy(privacy.child("bank_level"), rounds);
     SampleLevelPrivacySpec samplePrivacy = readSamplePrivacy(privacy.child("sample_level"), training);
     privacy.rejectUnknownKeys();
+    if (bankPrivacy.enabled() && bankPrivacy.adaptiveClipping() && secureAggregation.enabled()) {
+      root.problem("privacy", "bank_level.adaptive_clipping needs the coordinator to see whether each update was "
+          + "clipped; with secure_aggregation that bit would have to travel masked, which is not supported yet: "
+          + "use a fixed clip_norm with secure aggregation");
+    }
     root.rejectUnknownKeys();
     FederationPlan plan = new FederationPlan(name, features, label, model, training, rounds, evaluation,
         secureAggregation, bankPrivacy, samplePrivacy);
@@ -300,7 +305,23 @@ public final class PlanLoader {
     double rate = node.number("participation_rate", defaults.participationRate(), 1e-9, 1.0, false);
     double epsilon = node.number("target_epsilon", defaults.targetEpsilon(), 1e-6, 1e6, false);
     double delta = node.number("delta", defaults.delta(), 1e-300, 1.0, true);
+    boolean adaptive = false;
+    if (node.has("adaptive_clipping")) {
+      String text = node.string("adaptive_clipping", "false");
+      adaptive = "true".equalsIgnoreCase(text);
+      if (!adaptive && !"false".equalsIgnoreCase(text)) {
+        node.problem("adaptive_clipping", "value '%s' is not true or false".formatted(text));
+      }
+    }
+    double quantile = node.number("target_unclipped_quantile", defaults.targetUnclippedQuantile(), 0.0, 1.0, false);
+    double clipRate = node.number("clip_learning_rate", defaults.clipLearningRate(), 1e-9, 100.0, false);
+    double expected = Math.max(1.0, rate * rounds.minMembersToStart());
+    double countStddev = node.number("clipped_count_stddev", expected / 20.0, 0.0, 1e9, false);
     node.rejectUnknownKeys();
+    if (enabled && adaptive && !(2 * countStddev > noise)) {
+      node.problem("clipped_count_stddev", ("value %s leaves no privacy budget for the sum: adaptive clipping needs "
+          + "2 x clipped_count_stddev > noise_multiplier %s").formatted(countStddev, noise));
+    }
     if (enabled && noise == 0) {
       node.problem("noise_multiplier", "value 0 gives no privacy; use a positive noise multiplier");
     }
@@ -308,7 +329,7 @@ public final class PlanLoader {
       node.problem("delta", ("value %s is not below 1 / banks = 1/%d: with so large a delta one bank's data could "
           + "be released outright").formatted(delta, rounds.minMembersToStart()));
     }
-    return new BankPrivacySpec(enabled, clip, noise, rate, epsilon, delta);
+    return new BankPrivacySpec(enabled, clip, noise, rate, epsilon, delta, adaptive, quantile, clipRate, countStddev);
   }
 
   private static EvaluationSpec readEvaluation(PlanNode node) {

@@ -23,6 +23,9 @@ import org.comity.plan.PlanHash;
 import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.SecAggRejectedException;
 import java.security.SecureRandom;
+import org.comity.aggregation.dp.AdaptiveClipNorm;
+import org.comity.aggregation.dp.AdaptiveClippingNoiseSplit;
+import org.comity.aggregation.dp.AdaptiveClippingParams;
 import org.comity.aggregation.dp.L2Clipping;
 import org.comity.aggregation.dp.PoissonGaussianStep;
 import org.comity.aggregation.dp.RdpAccountant;
@@ -86,6 +89,8 @@ public final class RoundEngine {
   private RunOutcome outcome;
   /** Bank-level DP: the rounds accounted so far (null when off). */
   private RdpAccountant privacyLedger;
+  /** Bank-level DP with adaptive clipping: the current clip norm's state (null when fixed). */
+  private AdaptiveClipNorm adaptiveClip;
   private double epsilonSpent;
   private final SecureRandom noise = new SecureRandom();
   private final Instant runStartedAt;
@@ -105,6 +110,12 @@ public final class RoundEngine {
     this.runStartedAt = clock.instant();
     if (plan.bankPrivacy().enabled()) {
       this.privacyLedger = RdpAccountant.withDefaultOrders();
+      var privacy = plan.bankPrivacy();
+      if (privacy.adaptiveClipping()) {
+        this.adaptiveClip = AdaptiveClipNorm.start(privacy.clipNorm(), new AdaptiveClippingParams(
+            privacy.targetUnclippedQuantile(), privacy.clipLearningRate(), privacy.clippedCountStddev(),
+            Math.max(1e-9, privacy.participationRate() * plan.rounds().minMembersToStart())));
+      }
     }
   }
 
@@ -264,8 +275,12 @@ public final class RoundEngine {
     double weight = update.getSampleCount();
     if (privacyLedger != null) {
       // Bank-level DP: the coordinator enforces the bound itself and weighs every bank equally.
-      delta = L2Clipping.clip(delta, plan.bankPrivacy().clipNorm()).values();
+      var clipped = L2Clipping.clip(delta, clipNorm());
+      delta = clipped.values();
       weight = 1;
+      if (!clipped.wasClipped()) {
+        round.unclippedUpdates++;
+      }
     }
     // The update is folded into the running sum and then dropped: no per-bank vector is kept.
     round.updates.add(delta, weight);
@@ -425,6 +440,14 @@ public final class RoundEngine {
 
   private float[] applyPrivately(double[] sumOfClippedUpdates, ActiveRound round) {
     float[] mean = privateMeanUpdate(sumOfClippedUpdates, round.population);
+    if (adaptiveClip != null) {
+      double before = adaptiveClip.clipNorm();
+      adaptiveClip = adaptiveClip.afterRound(round.unclippedUpdates, round.accepted.size(),
+          sd -> sd * noise.nextGaussian());
+      log.info("round {}: adaptive clip norm {} -> {} ({} of {} updates unclipped before noise)", round.round,
+          String.format("%.5f", before), String.format("%.5f", adaptiveClip.clipNorm()), round.unclippedUpdates,
+          round.accepted.size());
+    }
     float[] candidate = new float[globalWeights.length];
     double rate = plan.rounds().serverLearningRate();
     for (int i = 0; i < candidate.length; i++) {
@@ -775,7 +798,10 @@ public final class RoundEngine {
 
   /** The L2 bound banks clip to under bank-level DP, else 0 (no clipping). */
   private double clipNorm() {
-    return privacyLedger == null ? 0.0 : plan.bankPrivacy().clipNorm();
+    if (privacyLedger == null) {
+      return 0.0;
+    }
+    return adaptiveClip == null ? plan.bankPrivacy().clipNorm() : adaptiveClip.clipNorm();
   }
 
   /** Accounts one private round: its release is about to be computed from the sampled banks' updates. */
@@ -792,7 +818,10 @@ public final class RoundEngine {
    */
   private float[] privateMeanUpdate(double[] sumOfClippedUpdates, int population) {
     var privacy = plan.bankPrivacy();
-    double sigma = privacy.noiseMultiplier() * privacy.clipNorm();
+    // With adaptive clipping part of the budget goes to the count of unclipped updates (Andrew et al. 2021).
+    double sumMultiplier = adaptiveClip == null ? privacy.noiseMultiplier()
+        : AdaptiveClippingNoiseSplit.sumNoiseMultiplier(privacy.noiseMultiplier(), privacy.clippedCountStddev());
+    double sigma = sumMultiplier * clipNorm();
     double expectedParticipants = Math.max(1e-9, privacy.participationRate() * population);
     float[] mean = new float[sumOfClippedUpdates.length];
     for (int i = 0; i < mean.length; i++) {
@@ -830,6 +859,7 @@ public final class RoundEngine {
     SecureAggregationRound secure;
     int secureLosses;
     int population;
+    int unclippedUpdates;
     double lossSum;
     double meanTrainLoss = Double.NaN;
     long slowestTrainingMillis;

@@ -407,6 +407,45 @@ class RoundEngineTest {
   }
 
   @Test
+  void adaptiveClipping_movesTheClipNormTowardsTheTargetQuantile() throws Exception {
+    // given: every update is far above the clip norm, target quantile 0.5, learning rate 0.2, negligible noise
+    FederationPlan plan = PlanLoader.parse(PLAN.formatted(2, 2, 2, "all") + """
+        privacy:
+          bank_level: {enabled: true, clip_norm: 1.0, noise_multiplier: 0.01, participation_rate: 1.0,
+                       target_epsilon: 1000000, delta: 0.1, adaptive_clipping: true,
+                       target_unclipped_quantile: 0.5, clip_learning_rate: 0.2, clipped_count_stddev: 0.006}
+        """, "test");
+    RoundEngine engine = new RoundEngine("run-ac", plan, clock, members, members, registry);
+    members.connect("bank-a", "bank-b");
+    engine.tick();
+    answerStatistics(engine);
+    // when: round 1 with two updates of norm 30
+    for (String member : List.of("bank-a", "bank-b")) {
+      Task task = members.lastTask(member);
+      assertEquals(1.0, task.getTrain().getClipNorm(), 1e-12);
+      engine.acceptResult(member, trainResult(task, filled(9, 10f), 10));
+    }
+    for (String member : List.of("bank-a", "bank-b")) {
+      engine.acceptResult(member, evalResult(members.lastTask(member), 0.9, true, 0.1, false));
+    }
+    // then: no update fit, so C grows geometrically: C * exp(-0.2 * (0 - 0.5)) = exp(0.1)
+    Task next = members.lastTask("bank-a");
+    assertEquals(2, next.getRound());
+    assertEquals(Math.exp(0.1), next.getTrain().getClipNorm(), 2e-3);
+  }
+
+  @Test
+  void adaptiveClippingWithSecureAggregation_isRefusedWithTheReason() {
+    PlanException e = assertThrows(PlanException.class, () -> PlanLoader.parse(PLAN.formatted(1, 3, 4, "all") + """
+        secure_aggregation: {enabled: true}
+        privacy:
+          bank_level: {enabled: true, clip_norm: 1.0, noise_multiplier: 1.0, delta: 0.01, adaptive_clipping: true}
+        """, "test"));
+    assertTrue(e.getMessage().contains("adaptive_clipping needs the coordinator to see whether each update was clipped"),
+        e.getMessage());
+  }
+
+  @Test
   void privacySettings_areValidatedWhenThePlanLoads() {
     PlanException e = assertThrows(PlanException.class, () -> PlanLoader.parse(PLAN.formatted(1, 1, 4, "all") + """
         privacy:
