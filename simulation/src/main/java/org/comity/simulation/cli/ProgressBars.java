@@ -19,6 +19,7 @@ final class ProgressBars implements SimulationProgress {
         .setInitialMax(steps)
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(500)
+        .setMaxRenderedLength(120)
         .setConsumer(new ConsoleProgressBarConsumer(System.err))
         .build();
   }
@@ -37,9 +38,9 @@ final class ProgressBars implements SimulationProgress {
     }
     bar.step();
     if (report.validation() != null) {
-      bar.setExtraMessage(" round %d: validation ROC-AUC %.4f".formatted(report.round(), report.validation().rocAuc()));
+      bar.setExtraMessage(" validation AUC %.4f".formatted(report.validation().rocAuc()));
     } else {
-      bar.setExtraMessage(" round %d: %s".formatted(report.round(), report.outcome().name().toLowerCase()));
+      bar.setExtraMessage(" round %d %s".formatted(report.round(), report.outcome().name().toLowerCase()));
     }
   }
 
