@@ -22,13 +22,6 @@ import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanHash;
 import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.SecAggRejectedException;
-import java.security.SecureRandom;
-import org.comity.aggregation.dp.AdaptiveClipNorm;
-import org.comity.aggregation.dp.AdaptiveClippingNoiseSplit;
-import org.comity.aggregation.dp.AdaptiveClippingParams;
-import org.comity.aggregation.dp.L2Clipping;
-import org.comity.aggregation.dp.PoissonGaussianStep;
-import org.comity.aggregation.dp.RdpAccountant;
 import org.comity.proto.v1.EvaluateResult;
 import org.comity.proto.v1.SecAggResult;
 import org.comity.proto.v1.SecAggTask;
@@ -87,12 +80,8 @@ public final class RoundEngine {
   private int failedRounds;
   private ActiveRound active;
   private RunOutcome outcome;
-  /** Bank-level DP: the rounds accounted so far (null when off). */
-  private RdpAccountant privacyLedger;
-  /** Bank-level DP with adaptive clipping: the current clip norm's state (null when fixed). */
-  private AdaptiveClipNorm adaptiveClip;
-  private double epsilonSpent;
-  private final SecureRandom noise = new SecureRandom();
+  /** Bank-level DP of the run, or null when off. */
+  private final BankLevelPrivacy privacy;
   private final Instant runStartedAt;
 
   public RoundEngine(String runId, FederationPlan plan, Clock clock, MemberDirectory members,
@@ -108,20 +97,13 @@ public final class RoundEngine {
     this.globalWeights = plan.modelLayout().initialWeights(plan.model().initSeed());
     this.globalVersion = 0;
     this.runStartedAt = clock.instant();
-    if (plan.bankPrivacy().enabled()) {
-      this.privacyLedger = RdpAccountant.withDefaultOrders();
-      var privacy = plan.bankPrivacy();
-      if (privacy.adaptiveClipping()) {
-        this.adaptiveClip = AdaptiveClipNorm.start(privacy.clipNorm(), new AdaptiveClippingParams(
-            privacy.targetUnclippedQuantile(), privacy.clipLearningRate(), privacy.clippedCountStddev(),
-            Math.max(1e-9, privacy.participationRate() * plan.rounds().minMembersToStart())));
-      }
-    }
+    this.privacy = plan.bankPrivacy().enabled()
+        ? new BankLevelPrivacy(plan.bankPrivacy(), plan.rounds().minMembersToStart()) : null;
   }
 
   /** Bank-level epsilon spent so far (0 without bank-level DP). */
   public synchronized double epsilonSpent() {
-    return epsilonSpent;
+    return privacy == null ? 0.0 : privacy.epsilonSpent();
   }
 
   /** Registers a listener (journal, metrics, progress display). */
@@ -273,9 +255,9 @@ public final class RoundEngine {
       throw invalid("bad_update", e.getMessage());
     }
     double weight = update.getSampleCount();
-    if (privacyLedger != null) {
+    if (privacy != null) {
       // Bank-level DP: the coordinator enforces the bound itself and weighs every bank equally.
-      var clipped = L2Clipping.clip(delta, clipNorm());
+      var clipped = privacy.clip(delta);
       delta = clipped.values();
       weight = 1;
       if (!clipped.wasClipped()) {
@@ -438,16 +420,9 @@ public final class RoundEngine {
     return true;
   }
 
-  private float[] applyPrivately(double[] sumOfClippedUpdates, ActiveRound round) {
-    float[] mean = privateMeanUpdate(sumOfClippedUpdates, round.population);
-    if (adaptiveClip != null) {
-      double before = adaptiveClip.clipNorm();
-      adaptiveClip = adaptiveClip.afterRound(round.unclippedUpdates, round.accepted.size(),
-          sd -> sd * noise.nextGaussian());
-      log.info("round {}: adaptive clip norm {} -> {} ({} of {} updates unclipped before noise)", round.round,
-          String.format("%.5f", before), String.format("%.5f", adaptiveClip.clipNorm()), round.unclippedUpdates,
-          round.accepted.size());
-    }
+  private float[] applyPrivately(double[] sumOfClippedUpdates, ActiveRound round, int contributors) {
+    float[] mean = privacy.release(sumOfClippedUpdates, round.population, contributors, round.unclippedUpdates,
+        round.round);
     float[] candidate = new float[globalWeights.length];
     double rate = plan.rounds().serverLearningRate();
     for (int i = 0; i < candidate.length; i++) {
@@ -458,8 +433,8 @@ public final class RoundEngine {
 
   private void finishSecureTraining(ActiveRound round, Instant now) {
     var result = round.secure.result().orElseThrow();
-    if (privacyLedger != null) {
-      round.candidate = applyPrivately(result.weightedSum(), round);
+    if (privacy != null) {
+      round.candidate = applyPrivately(result.weightedSum(), round, result.contributors().size());
     } else {
       double[] mean = result.weightedMean();
       float[] candidate = new float[globalWeights.length];
@@ -513,16 +488,9 @@ public final class RoundEngine {
           .formatted(plan.rounds().count(), committedRounds, failedRounds));
       return false;
     }
-    if (privacyLedger != null) {
-      var privacy = plan.bankPrivacy();
-      double next = privacyLedger.compose(new PoissonGaussianStep(privacy.participationRate(),
-          privacy.noiseMultiplier(), 1)).epsilon(privacy.delta()).epsilon();
-      if (next > privacy.targetEpsilon()) {
-        finishRun(true, ("privacy budget reached: epsilon %.4f spent at delta %s; one more round would reach %.4f, "
-            + "above the budget %s (%d committed, %d failed)").formatted(epsilonSpent, privacy.delta(), next,
-            privacy.targetEpsilon(), committedRounds, failedRounds));
-        return false;
-      }
+    if (privacy != null && !privacy.allowsAnotherRound()) {
+      finishRun(true, privacy.budgetReached(committedRounds, failedRounds));
+      return false;
     }
     active = new ActiveRound(nextTrainingRound++, 1, now, now.plus(plan.rounds().joinTimeout()));
     transition(active, RoundPhase.SELECTING, "round starts from version " + globalVersion);
@@ -542,15 +510,8 @@ public final class RoundEngine {
     }
     List<String> chosen;
     int perRound = plan.rounds().participantsPerRound();
-    if (!statistics && privacyLedger != null) {
-      // Poisson sampling, as the accountant assumes: each bank independently with the plan's rate.
-      SplittableRandom random = new SplittableRandom(mix(plan.rounds().seed(), round.round, round.attempt));
-      chosen = new ArrayList<>();
-      for (String member : connected) {
-        if (random.nextDouble() < plan.bankPrivacy().participationRate()) {
-          chosen.add(member);
-        }
-      }
+    if (!statistics && privacy != null) {
+      chosen = privacy.sample(connected, new SplittableRandom(mix(plan.rounds().seed(), round.round, round.attempt)));
       round.population = connected.size();
       if (chosen.size() < plan.rounds().minQuorum()) {
         fail(round, now, "Poisson sampling at rate %s chose %d of %d bank(s), below the quorum %d; no data was used"
@@ -583,7 +544,7 @@ public final class RoundEngine {
     } else if (plan.secureAggregation().enabled()) {
       try {
         round.secure = SecureAggregationRound.start(round.round, chosen, plan.secureAggregation(), parameterCount,
-            privacyLedger == null ? plan.secureAggregation().maxSampleCount() : 1);
+            privacy == null ? plan.secureAggregation().maxSampleCount() : 1);
       } catch (IllegalArgumentException e) {
         fail(round, now, "secure aggregation cannot run with these %d bank(s): %s".formatted(chosen.size(), e.getMessage()));
         return true;
@@ -599,8 +560,8 @@ public final class RoundEngine {
         dispatcher.dispatch(member, task);
       }
       var config = round.secure.config();
-      if (privacyLedger != null) {
-        accountPrivateRound();
+      if (privacy != null) {
+        privacy.accountRound();
       }
       transition(round, RoundPhase.TRAINING, ("sampled %d of %d connected member(s): %s; secure aggregation with %d "
           + "neighbours, threshold %d; deadline %s").formatted(chosen.size(), connected.size(), chosen,
@@ -617,12 +578,12 @@ public final class RoundEngine {
         round.pending.put(member, task.getTaskId());
         dispatcher.dispatch(member, task);
       }
-      if (privacyLedger != null) {
-        accountPrivateRound();
+      if (privacy != null) {
+        privacy.accountRound();
       }
       transition(round, RoundPhase.TRAINING, "sampled %d of %d connected member(s): %s; deadline %s%s"
-          .formatted(chosen.size(), connected.size(), chosen, round.stageDeadline, privacyLedger == null ? ""
-              : "; bank-level epsilon after this round %.4f of %s".formatted(epsilonSpent,
+          .formatted(chosen.size(), connected.size(), chosen, round.stageDeadline, privacy == null ? ""
+              : "; bank-level epsilon after this round %.4f of %s".formatted(privacy.epsilonSpent(),
                   plan.bankPrivacy().targetEpsilon())));
     }
     return true;
@@ -652,13 +613,13 @@ public final class RoundEngine {
     }
     transition(round, RoundPhase.AGGREGATING, "%d update(s) received (quorum %d), total weight %.0f"
         .formatted(received, quorum, round.updates.totalWeight()));
-    if (privacyLedger != null) {
+    if (privacy != null) {
       float[] mean = round.updates.weightedMean();
       double[] sum = new double[mean.length];
       for (int i = 0; i < sum.length; i++) {
         sum[i] = (double) mean[i] * round.updates.totalWeight();
       }
-      round.candidate = applyPrivately(sum, round);
+      round.candidate = applyPrivately(sum, round, round.accepted.size());
     } else {
       round.candidate = round.updates.applyTo(globalWeights, plan.rounds().serverLearningRate());
     }
@@ -693,7 +654,7 @@ public final class RoundEngine {
     List<String> participants = new ArrayList<>(round.contributors);
     Collections.sort(participants);
     ModelVersion version = new ModelVersion(globalVersion, runId, planHash, round.round, globalWeights,
-        normalization, validation, participants, now, epsilonSpent);
+        normalization, validation, participants, now, epsilonSpent());
     registry.add(version);
     committedRounds++;
     String metrics = validation == null ? "no member evaluated it"
@@ -733,7 +694,7 @@ public final class RoundEngine {
     RoundReport report = new RoundReport(round.round, round.attempt, outcomePhase, reason, round.selected,
         contributors, round.dropouts, version,
         round.meanTrainLoss, validation, round.slowestTrainingMillis, Duration.between(round.startedAt, now),
-        epsilonSpent);
+        epsilonSpent());
     reports.add(report);
     active = null;
     for (RoundListener listener : listeners) {
@@ -798,36 +759,7 @@ public final class RoundEngine {
 
   /** The L2 bound banks clip to under bank-level DP, else 0 (no clipping). */
   private double clipNorm() {
-    if (privacyLedger == null) {
-      return 0.0;
-    }
-    return adaptiveClip == null ? plan.bankPrivacy().clipNorm() : adaptiveClip.clipNorm();
-  }
-
-  /** Accounts one private round: its release is about to be computed from the sampled banks' updates. */
-  private void accountPrivateRound() {
-    var privacy = plan.bankPrivacy();
-    privacyLedger = privacyLedger.compose(new PoissonGaussianStep(privacy.participationRate(),
-        privacy.noiseMultiplier(), 1));
-    epsilonSpent = privacyLedger.epsilon(privacy.delta()).epsilon();
-  }
-
-  /**
-   * The DP-FedAvg release: the sum of the clipped updates plus Gaussian noise of standard deviation z * C, divided by
-   * the expected number of participants (a fixed denominator, so one bank's presence changes the sum by at most C).
-   */
-  private float[] privateMeanUpdate(double[] sumOfClippedUpdates, int population) {
-    var privacy = plan.bankPrivacy();
-    // With adaptive clipping part of the budget goes to the count of unclipped updates (Andrew et al. 2021).
-    double sumMultiplier = adaptiveClip == null ? privacy.noiseMultiplier()
-        : AdaptiveClippingNoiseSplit.sumNoiseMultiplier(privacy.noiseMultiplier(), privacy.clippedCountStddev());
-    double sigma = sumMultiplier * clipNorm();
-    double expectedParticipants = Math.max(1e-9, privacy.participationRate() * population);
-    float[] mean = new float[sumOfClippedUpdates.length];
-    for (int i = 0; i < mean.length; i++) {
-      mean[i] = (float) ((sumOfClippedUpdates[i] + sigma * noise.nextGaussian()) / expectedParticipants);
-    }
-    return mean;
+    return privacy == null ? 0.0 : privacy.clipNorm();
   }
 
   private static long mix(long seed, long a, long b) {
