@@ -66,8 +66,18 @@ public final class MemberRegistry implements MemberDirectory, TaskDispatcher {
     return pollTimeout;
   }
 
-  /** Opens a session for {@code memberId}, replacing any earlier one; returns the new session token. */
+  /** Most members in session at once: a bound on what unauthenticated joins can make the coordinator hold. */
+  public static final int MAX_MEMBERS = 10_000;
+
+  /**
+   * Opens a session for {@code memberId}, replacing any earlier one; returns the new session token.
+   *
+   * @throws IllegalStateException when {@link #MAX_MEMBERS} other members are in session
+   */
   public synchronized String join(String memberId) {
+    if (!byId.containsKey(memberId) && byId.size() >= MAX_MEMBERS) {
+      throw new IllegalStateException("the coordinator already has %d members in session".formatted(MAX_MEMBERS));
+    }
     Member previous = byId.remove(memberId);
     if (previous != null) {
       bySession.remove(previous.sessionId);

@@ -66,7 +66,13 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
               .formatted(abbreviate(request.getPlanHash()), engine.planHash())), "plan_mismatch");
       return;
     }
-    String session = members.join(claimed);
+    String session;
+    try {
+      session = members.join(claimed);
+    } catch (IllegalStateException e) {
+      reject(response, Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()), "too_many_members");
+      return;
+    }
     response.onNext(JoinResponse.newBuilder()
         .setSessionId(session)
         .setRunId(engine.runId())
