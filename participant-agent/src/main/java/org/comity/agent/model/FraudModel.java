@@ -268,8 +268,8 @@ public final class FraudModel implements AutoCloseable {
    * @param noise the secret source of the sampling and the noise
    * @throws IllegalArgumentException on inconsistent sizes, non-finite values, {@code expectedBatchSize > rows} or
    *     null arguments, before any step is taken
-   * @throws org.tensorflow.exceptions.TensorFlowException as {@link #trainEpoch}; the steps already taken have
-   *     spent privacy, so the caller must record the epoch's cost even then
+   * @throws org.tensorflow.exceptions.TensorFlowException as {@link #trainEpoch}; if the caller nevertheless
+   *     releases weights trained by the steps already taken, it must record the full epoch's cost
    */
   public synchronized PrivateEpochResult trainEpochPrivately(
       float[] featuresRowMajor,
