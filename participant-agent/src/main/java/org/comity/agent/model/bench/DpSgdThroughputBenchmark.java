@@ -27,7 +27,9 @@ import org.comity.agent.model.TrainingHyperparameters;
  * ({@link NoiseSeeds#secure()}), so the Java-side Poisson sampling, batch copies and seed draws are included. Timed
  * epochs alternate between the two (plain first on even epochs, private first on odd ones) so both see the same
  * background load. Throughput is rows processed per second of a whole epoch call, the median over timed epochs; for
- * DP-SGD the rows processed are the rows actually sampled. {@code ratio = dpSgd / plain}.
+ * DP-SGD the rows processed are the rows actually sampled. {@code ratio = dpSgd / plain}; {@code pairedRatio} is the
+ * median over timed epochs of the ratio within each back-to-back pair, which is less sensitive to load that changes
+ * during the run.
  *
  * <p>Not a unit test (numbers depend on the machine and its load). Run:
  * {@code java -cp ... org.comity.agent.model.bench.DpSgdThroughputBenchmark [key=value ...]} with keys {@code rows},
@@ -87,6 +89,7 @@ public final class DpSgdThroughputBenchmark {
    * @param plainSamplesPerSecond {@code rows / median(plainEpochSeconds)}
    * @param dpSgdSamplesPerSecond median over timed DP-SGD epochs of {@code rowsSampled / seconds}
    * @param ratio {@code dpSgdSamplesPerSecond / plainSamplesPerSecond}
+   * @param pairedRatio median over timed epochs {@code e} of {@code dpSgdRate(e) / plainRate(e)}
    */
   public record Report(
       String device,
@@ -98,7 +101,8 @@ public final class DpSgdThroughputBenchmark {
       List<Double> dpSgdEpochSeconds,
       double plainSamplesPerSecond,
       double dpSgdSamplesPerSecond,
-      double ratio) {
+      double ratio,
+      double pairedRatio) {
 
     public Report {
       plainEpochSeconds = List.copyOf(plainEpochSeconds);
@@ -109,11 +113,12 @@ public final class DpSgdThroughputBenchmark {
       return ("{\"device\": \"%s\", \"architecture\": \"%s\", \"javaVersion\": \"%s\", \"rows\": %d, "
           + "\"batchSize\": %d, \"clipNorm\": %s, \"noiseMultiplier\": %s, \"loadAverageAtStart\": %s, "
           + "\"loadAverageAtEnd\": %s, \"plainEpochSeconds\": %s, \"dpSgdEpochSeconds\": %s, "
-          + "\"plainSamplesPerSecond\": %s, \"dpSgdSamplesPerSecond\": %s, \"ratio\": %s}")
+          + "\"plainSamplesPerSecond\": %s, \"dpSgdSamplesPerSecond\": %s, \"ratio\": %s, \"pairedRatio\": %s}")
           .formatted(device, architecture, System.getProperty("java.version"), options.rows(), options.batchSize(),
               number(options.clipNorm()), number(options.noiseMultiplier()), number(loadAverageAtStart),
               number(loadAverageAtEnd), numbers(plainEpochSeconds), numbers(dpSgdEpochSeconds),
-              number(plainSamplesPerSecond), number(dpSgdSamplesPerSecond), number(ratio));
+              number(plainSamplesPerSecond), number(dpSgdSamplesPerSecond), number(ratio),
+              number(pairedRatio));
     }
 
     @Override
@@ -171,11 +176,15 @@ public final class DpSgdThroughputBenchmark {
     }
     double plainRate = options.rows() / TrainingThroughputBenchmark.median(plainSeconds);
     double dpRate = TrainingThroughputBenchmark.median(dpRates);
+    List<Double> pairRatios = new ArrayList<>();
+    for (int epoch = 0; epoch < dpRates.size(); epoch++) {
+      pairRatios.add(dpRates.get(epoch) / (options.rows() / plainSeconds.get(epoch)));
+    }
     String architectureText = "%d-%s-1 %s dropout %s".formatted(architecture.inputWidth(),
         architecture.hiddenUnits().stream().map(String::valueOf).collect(Collectors.joining("-")),
         architecture.activation().configName(), architecture.dropoutRate());
     return new Report(device, architectureText, options, loadAtStart, loadAverage(), plainSeconds, dpSeconds,
-        plainRate, dpRate, dpRate / plainRate);
+        plainRate, dpRate, dpRate / plainRate, TrainingThroughputBenchmark.median(pairRatios));
   }
 
   /** Applies {@code key=value} overrides to {@code defaults}; unknown keys are errors naming the key. */

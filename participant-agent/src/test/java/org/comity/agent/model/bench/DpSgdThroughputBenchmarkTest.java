@@ -25,9 +25,10 @@ class DpSgdThroughputBenchmarkTest {
     assertEquals(2000 / TrainingThroughputBenchmark.median(report.plainEpochSeconds()),
         report.plainSamplesPerSecond(), 1e-9 * report.plainSamplesPerSecond());
     assertEquals(report.dpSgdSamplesPerSecond() / report.plainSamplesPerSecond(), report.ratio(), 1e-12);
-    assertTrue(report.ratio() > 0);
+    assertTrue(report.ratio() > 0 && report.pairedRatio() > 0);
     String json = report.toJson();
-    assertTrue(json.startsWith("{\"device\": \"CPU (1 intra-op threads") && json.contains("\"ratio\": "), json);
+    assertTrue(json.startsWith("{\"device\": \"CPU (1 intra-op threads"), json);
+    assertTrue(json.contains("\"ratio\": ") && json.contains("\"pairedRatio\": "), json);
   }
 
   @Test
