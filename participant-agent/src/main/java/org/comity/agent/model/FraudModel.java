@@ -263,9 +263,8 @@ public final class FraudModel implements AutoCloseable {
    * @param labels one label per row in {@code [0, 1]} (1 = fraud)
    * @param positiveClassWeight weight of label 1 in the loss, finite and {@code > 0}
    * @param settings clip norm, noise multiplier and expected batch size; {@code expectedBatchSize <= rows}
-   * @param dropoutSeed source of every dropout mask of this epoch (not secret: dropout is not part of the privacy
-   *     analysis, which holds for any fixed masks)
-   * @param noise the secret source of the sampling and the noise
+   * @param noise the secret source of the sampling, the noise and the dropout masks (masks are drawn per batch
+   *     position, so known dropout seeds would let one row change other rows' masks; see {@code DpSgdEpoch})
    * @throws IllegalArgumentException on inconsistent sizes, non-finite values, {@code expectedBatchSize > rows} or
    *     null arguments, before any step is taken
    * @throws org.tensorflow.exceptions.TensorFlowException as {@link #trainEpoch}; if the caller nevertheless
@@ -277,7 +276,6 @@ public final class FraudModel implements AutoCloseable {
       int rows,
       float positiveClassWeight,
       DpSgdSettings settings,
-      long dropoutSeed,
       NoiseSeeds noise) {
     ensureOpen();
     requireNonNull(settings, "settings");
@@ -290,7 +288,7 @@ public final class FraudModel implements AutoCloseable {
       LOG.warn("DP-SGD epoch with {}: the result is NOT differentially private (tests and benchmarks only)", noise);
     }
     return DpSgdEpoch.run(session, ops, architecture, featuresRowMajor, labels, rows, positiveClassWeight, settings,
-        dropoutSeed, noise);
+        noise);
   }
 
   // --- end DP-SGD ---------------------------------------------------------------------------------------------------

@@ -33,11 +33,9 @@ class DpSgdTrainingTest {
       NoiseSeeds secondSeeds = NoiseSeeds.fixedForTesting(7);
       NoiseSeeds otherSeeds = NoiseSeeds.fixedForTesting(8);
       for (long epoch = 0; epoch < 2; epoch++) {
-        firstResult = first.trainEpochPrivately(data.features, data.labels, data.rows, 2f, settings, epoch,
-            firstSeeds);
-        secondResult = second.trainEpochPrivately(data.features, data.labels, data.rows, 2f, settings, epoch,
-            secondSeeds);
-        otherNoise.trainEpochPrivately(data.features, data.labels, data.rows, 2f, settings, epoch, otherSeeds);
+        firstResult = first.trainEpochPrivately(data.features, data.labels, data.rows, 2f, settings, firstSeeds);
+        secondResult = second.trainEpochPrivately(data.features, data.labels, data.rows, 2f, settings, secondSeeds);
+        otherNoise.trainEpochPrivately(data.features, data.labels, data.rows, 2f, settings, otherSeeds);
       }
 
       // then
@@ -48,13 +46,29 @@ class DpSgdTrainingTest {
   }
 
   @Test
+  void trainEpochPrivately_dropoutMasksComeFromTheSecretSeeds() {
+    // given: every row sampled and no noise, so only the dropout masks can differ between the two seed sources
+    SyntheticData data = SyntheticData.xorLike(100, 6, 0.05, 9);
+    DpSgdSettings noNoiseAllRows = new DpSgdSettings(1.0, 0.0, 100);
+    try (FraudModel first = model(SMALL, 6);
+        FraudModel second = model(SMALL, 6)) {
+      // when
+      first.trainEpochPrivately(data.features, data.labels, 100, 1f, noNoiseAllRows, NoiseSeeds.fixedForTesting(1));
+      second.trainEpochPrivately(data.features, data.labels, 100, 1f, noNoiseAllRows, NoiseSeeds.fixedForTesting(2));
+
+      // then
+      assertFalse(Arrays.equals(first.weights(), second.weights()));
+    }
+  }
+
+  @Test
   void trainEpochPrivately_reportsStepsSampledRowsAndTheMechanismForTheLedger() {
     // given: 1000 rows, expected batch 40: q = 0.04, 25 steps
     SyntheticData data = SyntheticData.xorLike(1000, 6, 0.05, 4);
     try (FraudModel model = model(SMALL, 1)) {
       // when
       PrivateEpochResult result = model.trainEpochPrivately(data.features, data.labels, data.rows, 1f,
-          new DpSgdSettings(1.0, 0.8, 40), 1, NoiseSeeds.fixedForTesting(1));
+          new DpSgdSettings(1.0, 0.8, 40), NoiseSeeds.fixedForTesting(1));
 
       // then: about 1000 rows sampled (binomial, sd ~31)
       assertEquals(25, result.steps());
@@ -66,18 +80,18 @@ class DpSgdTrainingTest {
 
   @Test
   void trainEpochPrivately_mostBatchesEmpty_takesNoiseOnlyStepsWithoutFailing() {
-    // given: q = 1/500, so about 37% of the 500 steps sample nothing
+    // given: q = 1/500, so each of the 500 steps samples nothing with probability (1 - 1/500)^500 = 37%
     SyntheticData data = SyntheticData.xorLike(500, 6, 0.05, 5);
     try (FraudModel model = model(SMALL, 2)) {
       float[] before = model.weights();
 
       // when
       PrivateEpochResult result = model.trainEpochPrivately(data.features, data.labels, data.rows, 1f,
-          new DpSgdSettings(1.0, 1.0, 1), 1, NoiseSeeds.fixedForTesting(2));
+          new DpSgdSettings(1.0, 1.0, 1), NoiseSeeds.fixedForTesting(2));
 
       // then
       assertEquals(500, result.steps());
-      assertTrue(result.rowsSampled() < 500, "rows sampled " + result.rowsSampled());
+      assertTrue(Math.abs(result.rowsSampled() - 500) < 112, "rows sampled " + result.rowsSampled() + " (sd 22)");
       assertFalse(Arrays.equals(before, model.weights()));
       for (float w : model.weights()) {
         assertTrue(Float.isFinite(w));
@@ -97,7 +111,7 @@ class DpSgdTrainingTest {
       for (long epoch = 0; epoch < 2; epoch++) {
         plain.trainEpoch(data.features, data.labels, data.rows, 3f, epoch);
         PrivateEpochResult result = privately.trainEpochPrivately(data.features, data.labels, data.rows, 3f,
-            new DpSgdSettings(1e6, 0.0, 200), epoch, NoiseSeeds.fixedForTesting(epoch));
+            new DpSgdSettings(1e6, 0.0, 200), NoiseSeeds.fixedForTesting(epoch));
         assertEquals(1, result.steps());
         assertEquals(200, result.rowsSampled());
       }
@@ -123,7 +137,7 @@ class DpSgdTrainingTest {
       // when
       for (long epoch = 0; epoch < 6; epoch++) {
         model.trainEpochPrivately(train.features, train.labels, train.rows, 1f, new DpSgdSettings(1.0, 0.6, 64),
-            100 + epoch, noise);
+            noise);
       }
       double auc = SyntheticData.rocAuc(model.predictProbabilities(heldOut.features, heldOut.rows), heldOut.labels);
 
@@ -138,15 +152,15 @@ class DpSgdTrainingTest {
     try (FraudModel model = model(SMALL, 4)) {
       float[] before = model.weights();
       assertMessageContains("expectedBatchSize 51 must be <= rows 50",
-          () -> model.trainEpochPrivately(data.features, data.labels, 50, 1f, new DpSgdSettings(1, 1, 51), 0,
+          () -> model.trainEpochPrivately(data.features, data.labels, 50, 1f, new DpSgdSettings(1, 1, 51),
               NoiseSeeds.fixedForTesting(0)));
       assertMessageContains("settings must not be null",
-          () -> model.trainEpochPrivately(data.features, data.labels, 50, 1f, null, 0, NoiseSeeds.secure()));
+          () -> model.trainEpochPrivately(data.features, data.labels, 50, 1f, null, NoiseSeeds.secure()));
       assertMessageContains("noise must not be null",
-          () -> model.trainEpochPrivately(data.features, data.labels, 50, 1f, new DpSgdSettings(1, 1, 5), 0, null));
+          () -> model.trainEpochPrivately(data.features, data.labels, 50, 1f, new DpSgdSettings(1, 1, 5), null));
       assertMessageContains("labels has 49 values but rows is 50",
           () -> model.trainEpochPrivately(data.features, Arrays.copyOf(data.labels, 49), 50, 1f,
-              new DpSgdSettings(1, 1, 5), 0, NoiseSeeds.secure()));
+              new DpSgdSettings(1, 1, 5), NoiseSeeds.secure()));
       assertArrayEquals(before, model.weights());
     }
   }
@@ -157,7 +171,7 @@ class DpSgdTrainingTest {
     NoiseSeeds secure = NoiseSeeds.secure();
     try (FraudModel model = model(SMALL, 5)) {
       PrivateEpochResult result = model.trainEpochPrivately(data.features, data.labels, data.rows, 1f,
-          new DpSgdSettings(1, 1, 10), 0, secure);
+          new DpSgdSettings(1, 1, 10), secure);
       assertEquals(10, result.steps());
     }
     assertTrue(secure.isSecure());

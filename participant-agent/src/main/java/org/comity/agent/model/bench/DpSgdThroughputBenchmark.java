@@ -152,7 +152,7 @@ public final class DpSgdThroughputBenchmark {
       long epochSeed = options.seed();
       for (int epoch = 0; epoch < options.warmupEpochs(); epoch++) {
         plain.trainEpoch(data.features(), data.labels(), data.rows(), 10f, epochSeed);
-        dpSgd.trainEpochPrivately(data.features(), data.labels(), data.rows(), 10f, settings, epochSeed, noise);
+        dpSgd.trainEpochPrivately(data.features(), data.labels(), data.rows(), 10f, settings, noise);
         epochSeed++;
       }
       for (int epoch = 0; epoch < options.timedEpochs(); epoch++) {
@@ -164,8 +164,7 @@ public final class DpSgdThroughputBenchmark {
             plainSeconds.add((System.nanoTime() - start) / 1e9);
           } else {
             PrivateEpochResult result =
-                dpSgd.trainEpochPrivately(data.features(), data.labels(), data.rows(), 10f, settings, epochSeed,
-                    noise);
+                dpSgd.trainEpochPrivately(data.features(), data.labels(), data.rows(), 10f, settings, noise);
             double seconds = (System.nanoTime() - start) / 1e9;
             dpSeconds.add(seconds);
             dpRates.add(result.rowsSampled() / seconds);
