@@ -291,6 +291,25 @@ public final class FraudModel implements AutoCloseable {
         noise);
   }
 
+  /**
+   * The first DP-SGD signature, kept so that existing callers compile: {@code dropoutSeed} is IGNORED and the masks
+   * come from {@code noise}, because masks drawn from a caller's (possibly public) seed would break the sensitivity
+   * bound (see {@link #trainEpochPrivately(float[], float[], int, float, DpSgdSettings, NoiseSeeds)}).
+   *
+   * @deprecated drop the {@code dropoutSeed} argument
+   */
+  @Deprecated
+  public synchronized PrivateEpochResult trainEpochPrivately(
+      float[] featuresRowMajor,
+      float[] labels,
+      int rows,
+      float positiveClassWeight,
+      DpSgdSettings settings,
+      long dropoutSeed,
+      NoiseSeeds noise) {
+    return trainEpochPrivately(featuresRowMajor, labels, rows, positiveClassWeight, settings, noise);
+  }
+
   // --- end DP-SGD ---------------------------------------------------------------------------------------------------
 
   /**
