@@ -10,7 +10,8 @@ import org.tensorflow.types.TInt64;
 
 /**
  * One DP-SGD epoch on a {@link FraudModel}'s session: Poisson-sample each step's batch in Java, feed it with a
- * dynamic batch dimension, run {@link FraudModelGraph#dpSgdTrainStep}. The caller validates and serialises.
+ * dynamic batch dimension, run {@link FraudModelGraph#dpSgdTrainStep}. The caller validates and serialises. Every
+ * random choice of a step (sampling, noise seeds, dropout seeds) comes from the secret {@link NoiseSeeds}.
  */
 final class DpSgdEpoch {
 
@@ -25,13 +26,11 @@ final class DpSgdEpoch {
       int rows,
       float positiveClassWeight,
       DpSgdSettings settings,
-      long dropoutSeed,
       NoiseSeeds noise) {
     int width = architecture.inputWidth();
     double samplingRate = settings.samplingRate(rows);
     int steps = settings.stepsPerEpoch(rows);
     int variables = architecture.layers().size() * 2;
-    SplittableRandom dropoutRandom = new SplittableRandom(dropoutSeed);
     DpSgdGraph dp = ops.dpSgd;
 
     double lossSum = 0.0;
@@ -55,7 +54,7 @@ final class DpSgdEpoch {
         try (TFloat32 x = TFloat32.tensorOf(Shape.of(batch.length, width), DataBuffers.of(batchFeatures, true, false));
             TFloat32 y = TFloat32.tensorOf(Shape.of(batch.length), DataBuffers.of(batchLabels, true, false));
             TInt64 seeds = TInt64.tensorOf(Shape.of(variables, 2), DataBuffers.of(noiseSeeds, true, false));
-            TInt64 dropoutSeeds = ops.dropoutSeeds == null ? null : dropoutSeeds(architecture, dropoutRandom)) {
+            TInt64 dropoutSeeds = ops.dropoutSeeds == null ? null : dropoutSeeds(architecture, noise)) {
           Session.Runner runner =
               session.runner()
                   .feed(ops.features, x)
@@ -81,11 +80,17 @@ final class DpSgdEpoch {
     return new PrivateEpochResult(meanLoss, rowsSampled, steps, settings.privacyCost(rows, 1));
   }
 
-  private static TInt64 dropoutSeeds(ModelArchitecture architecture, SplittableRandom dropoutRandom) {
+  /**
+   * Dropout seeds from the secret source, not from a caller's seed: the graph draws masks by batch POSITION, and a
+   * row's position depends on which other rows were sampled, so with known seeds adding one row would change the
+   * masks (and clipped gradients) of the rows after it, and the sensitivity would exceed C. With secret seeds the
+   * masks are i.i.d. per position and hence per row, independent of the data, and the bound C holds for each row.
+   */
+  private static TInt64 dropoutSeeds(ModelArchitecture architecture, NoiseSeeds noise) {
     int hidden = architecture.hiddenUnits().size();
     long[] seeds = new long[hidden * 2];
     for (int i = 0; i < seeds.length; i++) {
-      seeds[i] = dropoutRandom.nextLong();
+      seeds[i] = noise.nextSeed();
     }
     return TInt64.tensorOf(Shape.of(hidden, 2), DataBuffers.of(seeds, true, false));
   }

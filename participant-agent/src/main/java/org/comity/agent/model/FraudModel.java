@@ -263,13 +263,12 @@ public final class FraudModel implements AutoCloseable {
    * @param labels one label per row in {@code [0, 1]} (1 = fraud)
    * @param positiveClassWeight weight of label 1 in the loss, finite and {@code > 0}
    * @param settings clip norm, noise multiplier and expected batch size; {@code expectedBatchSize <= rows}
-   * @param dropoutSeed source of every dropout mask of this epoch (not secret: dropout is not part of the privacy
-   *     analysis, which holds for any fixed masks)
-   * @param noise the secret source of the sampling and the noise
+   * @param noise the secret source of the sampling, the noise and the dropout masks (masks are drawn per batch
+   *     position, so known dropout seeds would let one row change other rows' masks; see {@code DpSgdEpoch})
    * @throws IllegalArgumentException on inconsistent sizes, non-finite values, {@code expectedBatchSize > rows} or
    *     null arguments, before any step is taken
-   * @throws org.tensorflow.exceptions.TensorFlowException as {@link #trainEpoch}; the steps already taken have
-   *     spent privacy, so the caller must record the epoch's cost even then
+   * @throws org.tensorflow.exceptions.TensorFlowException as {@link #trainEpoch}; if the caller nevertheless
+   *     releases weights trained by the steps already taken, it must record the full epoch's cost
    */
   public synchronized PrivateEpochResult trainEpochPrivately(
       float[] featuresRowMajor,
@@ -277,7 +276,6 @@ public final class FraudModel implements AutoCloseable {
       int rows,
       float positiveClassWeight,
       DpSgdSettings settings,
-      long dropoutSeed,
       NoiseSeeds noise) {
     ensureOpen();
     requireNonNull(settings, "settings");
@@ -290,7 +288,26 @@ public final class FraudModel implements AutoCloseable {
       LOG.warn("DP-SGD epoch with {}: the result is NOT differentially private (tests and benchmarks only)", noise);
     }
     return DpSgdEpoch.run(session, ops, architecture, featuresRowMajor, labels, rows, positiveClassWeight, settings,
-        dropoutSeed, noise);
+        noise);
+  }
+
+  /**
+   * The first DP-SGD signature, kept so that existing callers compile: {@code dropoutSeed} is IGNORED and the masks
+   * come from {@code noise}, because masks drawn from a caller's (possibly public) seed would break the sensitivity
+   * bound (see {@link #trainEpochPrivately(float[], float[], int, float, DpSgdSettings, NoiseSeeds)}).
+   *
+   * @deprecated drop the {@code dropoutSeed} argument
+   */
+  @Deprecated
+  public synchronized PrivateEpochResult trainEpochPrivately(
+      float[] featuresRowMajor,
+      float[] labels,
+      int rows,
+      float positiveClassWeight,
+      DpSgdSettings settings,
+      long dropoutSeed,
+      NoiseSeeds noise) {
+    return trainEpochPrivately(featuresRowMajor, labels, rows, positiveClassWeight, settings, noise);
   }
 
   // --- end DP-SGD ---------------------------------------------------------------------------------------------------

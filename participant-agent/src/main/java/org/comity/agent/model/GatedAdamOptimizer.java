@@ -22,6 +22,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Slots are flat-named {@code <variable>_m}, {@code <variable>_v}; beta powers are {@code adam_beta1_power},
  * {@code adam_beta2_power} and start at {@code beta1}, {@code beta2} (ApplyAdam's {@code t = 1} convention).
+ *
+ * <p>{@link #additionalStep} adds another gated step over the same slots driven by given gradients (the DP-SGD
+ * step), so plain and private training share one Adam state and one {@link #reset()}.
  */
 final class GatedAdamOptimizer {
 

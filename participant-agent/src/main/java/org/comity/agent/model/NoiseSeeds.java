@@ -4,7 +4,8 @@ import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
 /**
- * The secret randomness of DP-SGD: it decides which rows each step samples and seeds each step's Gaussian noise.
+ * The secret randomness of DP-SGD: it decides which rows each step samples and seeds each step's Gaussian noise and
+ * dropout masks.
  *
  * <p><b>Security property.</b> The DP guarantee holds only if whoever sees the model updates cannot predict or
  * reconstruct these values: knowing the noise would let them subtract it, and knowing the sampled rows voids the
@@ -13,7 +14,8 @@ import java.util.SplittableRandom;
  * warning whenever it trains privately with it. {@link #toString()} never shows state.
  *
  * <p>Each step draws fresh 64-bit values: one seeds a {@link SplittableRandom} that performs that step's Poisson
- * sampling, and two per variable seed the graph's Philox noise. Thread-safe.
+ * sampling, two per variable seed the graph's Philox noise, two per hidden layer seed the dropout masks.
+ * Thread-safe.
  */
 public final class NoiseSeeds {
 
