@@ -153,13 +153,19 @@ public final class TaskExecutor {
         outcome.samples(), train.getGlobalModel().getVersion(), outcome.millis(), model.deviceDescription(),
         String.format("%.5f", outcome.meanLoss()));
     long weight = outcome.samples();
+    double loss = Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0;
     if (train.getClipNorm() > 0) {
       // Bank-level DP: bound this bank's influence before anything leaves it, and weigh it like every other bank.
       delta = L2Clipping.clip(delta, train.getClipNorm()).values();
       weight = 1;
     }
-    return new LocalUpdate(delta, weight, Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0,
-        outcome.millis());
+    if (ledger != null) {
+      // DP-SGD covers the weights only: the row count (a FedAvg weight) and the training loss would each reveal
+      // something of single rows, so they stay inside the bank.
+      weight = 1;
+      loss = 0.0;
+    }
+    return new LocalUpdate(delta, weight, loss, outcome.millis());
   }
 
   private TrainResult train(Task task) {

@@ -26,12 +26,13 @@ public interface LocalModel extends AutoCloseable {
   double trainEpoch(float[] featuresRowMajor, float[] labels, int rows, float positiveClassWeight, long shuffleSeed);
 
   /**
-   * One epoch of DP-SGD (Poisson-sampled batches, per-example clipping, Gaussian noise) with secret noise.
+   * One epoch of DP-SGD (Poisson-sampled batches, per-example clipping, Gaussian noise); sampling, noise and dropout
+   * masks all come from the bank's secret randomness.
    *
    * @return the epoch's loss (kept inside the bank: not private) and its privacy cost
    */
   PrivateEpochResult trainEpochPrivately(float[] featuresRowMajor, float[] labels, int rows, float positiveClassWeight,
-      DpSgdSettings settings, long dropoutSeed);
+      DpSgdSettings settings);
 
   /** Fraud probabilities for normalised rows (inference path: no dropout). */
   float[] predictProbabilities(float[] featuresRowMajor, int rows);

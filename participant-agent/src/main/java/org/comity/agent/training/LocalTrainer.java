@@ -82,7 +82,7 @@ public final class LocalTrainer {
     if (settings != null) {
       for (int epoch = 0; epoch < training.epochs(); epoch++) {
         loss = model.trainEpochPrivately(normalizedTrain.featuresRowMajor(), normalizedTrain.labels(),
-            normalizedTrain.rows(), weight, settings, random.nextLong()).meanLoss();
+            normalizedTrain.rows(), weight, settings).meanLoss();
       }
       return new RoundResult(model.weights(), loss, normalizedTrain.rows(), (System.nanoTime() - start) / 1_000_000,
           settings.privacyCost(normalizedTrain.rows(), training.epochs()));

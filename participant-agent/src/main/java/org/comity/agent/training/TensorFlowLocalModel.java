@@ -64,9 +64,8 @@ public final class TensorFlowLocalModel implements LocalModel {
 
   @Override
   public PrivateEpochResult trainEpochPrivately(float[] featuresRowMajor, float[] labels, int rows,
-      float positiveClassWeight, DpSgdSettings settings, long dropoutSeed) {
-    return model.trainEpochPrivately(featuresRowMajor, labels, rows, positiveClassWeight, settings, dropoutSeed,
-        noise);
+      float positiveClassWeight, DpSgdSettings settings) {
+    return model.trainEpochPrivately(featuresRowMajor, labels, rows, positiveClassWeight, settings, noise);
   }
 
   @Override

@@ -175,8 +175,8 @@ class SecureAggregationEndToEndTest {
 
     @Override
     public org.comity.agent.model.PrivateEpochResult trainEpochPrivately(float[] x, float[] y, int rows, float weight,
-        org.comity.agent.model.DpSgdSettings settings, long dropoutSeed) {
-      return delegate.trainEpochPrivately(x, y, rows, weight, settings, dropoutSeed);
+        org.comity.agent.model.DpSgdSettings settings) {
+      return delegate.trainEpochPrivately(x, y, rows, weight, settings);
     }
 
     @Override
