@@ -6,6 +6,21 @@ import org.comity.plan.FederationPlan;
 final class PlanSummary {
   private PlanSummary() {}
 
+  private static String privacy(FederationPlan plan) {
+    var bank = plan.bankPrivacy();
+    var sample = plan.samplePrivacy();
+    String bankText = bank.enabled()
+        ? "bank-level DP-FedAvg (clip %s%s, noise %s, participation %s, budget epsilon %s at delta %s)".formatted(
+            bank.clipNorm(), bank.adaptiveClipping() ? " adaptive" : "", bank.noiseMultiplier(),
+            bank.participationRate(), bank.targetEpsilon(), bank.delta())
+        : "no bank-level DP";
+    String sampleText = sample.enabled()
+        ? "DP-SGD at every bank (clip %s, noise %s, expected batch %d; each bank sets its own ceiling)".formatted(
+            sample.clipNorm(), sample.noiseMultiplier(), sample.expectedBatchSize())
+        : "no DP-SGD";
+    return bankText + "; " + sampleText;
+  }
+
   static String describe(FederationPlan plan) {
     var rounds = plan.rounds();
     var training = plan.training();
@@ -22,6 +37,7 @@ final class PlanSummary {
             rounds.participantsPerRound() == 0 ? "all members" : rounds.participantsPerRound() + " members",
             rounds.minQuorum(), rounds.minMembersToStart(), rounds.deadline().toMillis() / 1000.0),
         "  evaluation: holdout %.0f%% per bank, threshold %s".formatted(plan.evaluation().holdoutFraction() * 100,
-            plan.evaluation().threshold()));
+            plan.evaluation().threshold()),
+        "  privacy: " + privacy(plan));
   }
 }
