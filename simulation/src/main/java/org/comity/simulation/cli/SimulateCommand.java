@@ -7,6 +7,7 @@ import org.comity.agent.model.DeviceSelection;
 import org.comity.agent.model.SessionThreads;
 import org.comity.agent.training.TensorFlowLocalModel;
 import org.comity.simulation.report.ResultTable;
+import org.comity.simulation.report.RoundChart;
 import org.comity.simulation.report.ResultsJson;
 import org.comity.simulation.run.SimulationConfig;
 import org.comity.simulation.run.SimulationResults;
@@ -73,9 +74,12 @@ final class SimulateCommand implements Callable<Integer> {
     SimulationResults results = runner.run(config);
     Path json = out.resolve("results.json");
     ResultsJson.write(results, json);
+    Path chart = out.resolve("federated-rounds.png");
+    RoundChart.write(results, chart);
     System.out.println();
     System.out.print(ResultTable.render(results));
     System.out.println("results: " + json.toAbsolutePath());
+    System.out.println("chart: " + chart.toAbsolutePath());
     return ExitCodes.OK;
   }
 }

@@ -40,6 +40,10 @@ class SimulationRunnerTest {
     assertEquals(3, json.path("local_only").path("banks").size());
     assertEquals(300, json.path("federated").path("test_examples").asInt(), "the whole test CSV");
     assertTrue(ResultTable.render(results).contains("centralized (pooled)"));
+    java.nio.file.Path chart = out.resolve("federated-rounds.png");
+    org.comity.simulation.report.RoundChart.write(results, chart);
+    byte[] png = java.nio.file.Files.readAllBytes(chart);
+    assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG chart was written");
     // and the same seed reproduces the numbers exactly
     SimulationResults again = runner.run(new SimulationConfig(null, 3, 4, 11, FederatedRunEndToEndTest.GERMAN_TRAIN,
         FederatedRunEndToEndTest.GERMAN_TEST, "label", "dirichlet:0.5", out2, 1));
