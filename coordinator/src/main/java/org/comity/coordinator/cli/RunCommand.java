@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.comity.coordinator.metrics.MetricsEndpoint;
 import org.comity.coordinator.round.RunOutcome;
 import org.comity.coordinator.server.CoordinatorOptions;
 import org.comity.coordinator.server.CoordinatorServer;
@@ -44,6 +45,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Largest inbound message in MiB (default: ${DEFAULT-VALUE}).")
   int maxMessageMib;
 
+  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
+      description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: any free port; default: off).")
+  int metricsPort;
+
   @Option(names = "--insecure-plaintext-on-network",
       description = "Allow a non-loopback bind without mutual TLS. Unauthenticated: for isolated test networks only.")
   boolean plaintextOnNetwork;
@@ -66,7 +71,15 @@ final class RunCommand implements Callable<Integer> {
     CoordinatorOptions options = CoordinatorOptions.defaults().withBindAddress(bind).withPort(port)
         .withPolling(poll, poll.multipliedBy(2).plusSeconds(5)).withRunId(runId).withMaxMessageBytes(maxMessageMib << 20);
     log.info("plan {} ({}), hash {}", plan, loaded.name(), PlanHash.of(loaded));
-    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, CoordinatorServer.plaintext(), Clock.systemUTC())) {
+    if (metricsPort < -1 || metricsPort > 65535) {
+      throw new ExitCodes.BadInputException("--metrics-port must be 0-65535, got " + metricsPort);
+    }
+    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, CoordinatorServer.plaintext(), Clock.systemUTC());
+         MetricsEndpoint metrics = metricsPort < 0 ? null
+             : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort)) {
+      if (metrics != null) {
+        System.out.printf("metrics on http://127.0.0.1:%d/metrics%n", metrics.port());
+      }
       System.out.printf("coordinator listening on %s:%d, run %s; waiting for %d member(s)%n", bind, server.port(),
           server.engine().runId(), loaded.rounds().minMembersToStart());
       RunOutcome outcome = server.runFinished().join();

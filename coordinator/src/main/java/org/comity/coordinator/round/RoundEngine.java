@@ -190,6 +190,9 @@ public final class RoundEngine {
       }
     } catch (ResultRejectedException e) {
       rejections.merge(e.reasonCode(), 1L, Long::sum);
+      for (RoundListener listener : listeners) {
+        listener.onRejected(e.reasonCode());
+      }
       log.warn("rejected result from {}: {}", memberId, e.getMessage());
       throw e;
     }

@@ -16,6 +16,9 @@ public interface RoundListener {
   /** A round ended (committed or failed); its report is final. */
   default void onRoundFinished(RoundReport report) {}
 
+  /** A result was refused; {@code reasonCode} is short and stable (e.g. {@code bad_update}). */
+  default void onRejected(String reasonCode) {}
+
   /** The run ended (all rounds done, or it could not go on). */
   default void onRunFinished(RunOutcome outcome) {}
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.comity.coordinator.members.MemberRegistry;
+import org.comity.coordinator.metrics.CoordinatorMetrics;
 import org.comity.coordinator.model.ModelRegistry;
 import org.comity.coordinator.round.RoundEngine;
 import org.comity.coordinator.round.RoundListener;
@@ -37,8 +38,11 @@ public final class CoordinatorServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final CompletableFuture<RunOutcome> finished = new CompletableFuture<>();
 
+  private final CoordinatorMetrics metrics;
+
   private CoordinatorServer(RoundEngine engine, MemberRegistry members, ModelRegistry models, Server server,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler, CoordinatorMetrics metrics) {
+    this.metrics = metrics;
     this.engine = engine;
     this.members = members;
     this.models = models;
@@ -64,8 +68,11 @@ public final class CoordinatorServer implements AutoCloseable {
     for (RoundListener listener : listeners) {
       engine.addListener(listener);
     }
+    CoordinatorMetrics metrics = new CoordinatorMetrics(() -> members.connectedMembers().size(), engine::epsilonSpent);
+    engine.addListener(metrics);
     Server server = NettyServerBuilder
         .forAddress(new InetSocketAddress(options.bindAddress(), options.port()), credentials)
+        .addStreamTracerFactory(metrics.byteCounter())
         .maxInboundMessageSize(options.maxMessageBytes())
         .maxInboundMetadataSize(16 * 1024)
         .addService(new FederationService(engine, members))
@@ -76,7 +83,7 @@ public final class CoordinatorServer implements AutoCloseable {
       scheduler.shutdownNow();
       throw new IOException("cannot listen on %s:%d: %s".formatted(options.bindAddress(), options.port(), e.getMessage()), e);
     }
-    CoordinatorServer coordinator = new CoordinatorServer(engine, members, models, server, scheduler);
+    CoordinatorServer coordinator = new CoordinatorServer(engine, members, models, server, scheduler, metrics);
     engine.addListener(new RoundListener() {
       @Override
       public void onRunFinished(RunOutcome outcome) {
@@ -119,6 +126,11 @@ public final class CoordinatorServer implements AutoCloseable {
 
   public ModelRegistry models() {
     return models;
+  }
+
+  /** The coordinator's Prometheus metrics. */
+  public CoordinatorMetrics metrics() {
+    return metrics;
   }
 
   public MemberRegistry members() {
