@@ -178,10 +178,12 @@ public final class ConsortiumCa {
     }
     PKCS10CertificationRequest csr = CertificateRequests.parse(csrPem);
     verifySignature(csr);
-    Optional<String> requested = MemberCertificates.memberId(csr.getSubject());
-    if (csr.getSubject().getRDNs(BCStyle.CN).length > 0 && !requested.equals(Optional.of(memberId))) {
+    var commonNames = csr.getSubject().getRDNs(BCStyle.CN);
+    if (commonNames.length > 0 && !MemberCertificates.memberId(csr.getSubject()).equals(Optional.of(memberId))) {
+      String requested = commonNames.length == 1 ? commonNames[0].getFirst().getValue().toString()
+          : commonNames.length + " CNs";
       throw new PkiException("the CSR asks for CN '%s' but the member being enrolled is '%s'; check which bank sent it"
-          .formatted(printable(csr.getSubject().toString()), memberId));
+          .formatted(printable(requested), memberId));
     }
     SubjectPublicKeyInfo publicKey = csr.getSubjectPublicKeyInfo();
     requireStrongKey(publicKey);
