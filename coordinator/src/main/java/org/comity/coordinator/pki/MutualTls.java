@@ -1,7 +1,11 @@
 package org.comity.coordinator.pki;
 
 import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -12,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -23,14 +28,18 @@ import javax.net.ssl.TrustManagerFactory;
  * certificate, or with one from another CA or expired, fails before any RPC ({@code UNAVAILABLE} at the client).
  * Revocation and the member id are checked per call by {@link MemberIdentityInterceptor}.
  *
- * <p>Protocols: gRPC's {@link TlsServerCredentials} has no protocol setting; with grpc-netty-shaded's BoringSSL
- * the server offers TLS 1.3 and TLS 1.2 (HTTP/2 cipher list: ECDHE with AES-GCM or ChaCha20 only), and a
- * Comity agent negotiates TLS 1.3.
+ * <p>Protocol: TLS 1.3 only ({@value #PROTOCOL}); a TLS 1.2 client fails the handshake. gRPC's
+ * {@code TlsServerCredentials} cannot restrict protocols (it would also accept TLS 1.2), so the credentials are a
+ * Netty {@link SslContext} configured by {@link GrpcSslContexts} (BoringSSL from grpc-netty-shaded, ALPN h2),
+ * wrapped by {@link NettySslContextServerCredentials}.
  *
  * <p>The private key is decrypted in memory and handed to the TLS stack through a {@link KeyManagerFactory}; it is
  * never written back to disk unencrypted.
  */
 public final class MutualTls {
+  /** The only protocol the coordinator accepts. */
+  public static final String PROTOCOL = "TLSv1.3";
+
   private MutualTls() {}
 
   /**
@@ -52,11 +61,18 @@ public final class MutualTls {
     } catch (GeneralSecurityException e) {
       throw new PkiException("the server certificate is not signed by the consortium CA: members would refuse it");
     }
-    return TlsServerCredentials.newBuilder()
-        .keyManager(keyManagers(key, chain))
-        .trustManager(trustOnly(caCertificate).getTrustManagers())
-        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
-        .build();
+    try {
+      // gRPC's TlsServerCredentials has no protocol setting, so the Netty context is built directly; the result is
+      // still a ServerCredentials for NettyServerBuilder.forAddress(address, credentials).
+      SslContext context = GrpcSslContexts.configure(SslContextBuilder.forServer(keyManagerFactory(key, chain)))
+          .trustManager(trustOnly(caCertificate))
+          .clientAuth(ClientAuth.REQUIRE)
+          .protocols(PROTOCOL)
+          .build();
+      return NettySslContextServerCredentials.create(context);
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the TLS server context", e);
+    }
   }
 
   /** Server credentials from PEM files (see {@link #serverCredentials(X509Certificate, String, String, Optional)}). */
@@ -66,7 +82,7 @@ public final class MutualTls {
     return serverCredentials(ca, PemFiles.readText(serverCertChainFile), PemFiles.readText(serverKeyFile), passphrase);
   }
 
-  private static javax.net.ssl.KeyManager[] keyManagers(PrivateKey key, List<X509Certificate> chain) {
+  private static KeyManagerFactory keyManagerFactory(PrivateKey key, List<X509Certificate> chain) {
     try {
       // An in-memory key store whose password exists only here; nothing is written to disk.
       char[] storePassword = new char[24];
@@ -80,7 +96,7 @@ public final class MutualTls {
       KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, storePassword);
       java.util.Arrays.fill(storePassword, '\0');
-      return factory.getKeyManagers();
+      return factory;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build the TLS key manager", e);
     }

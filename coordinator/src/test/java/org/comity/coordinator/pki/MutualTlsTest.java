@@ -220,6 +220,36 @@ class MutualTlsTest {
     assertTrue(error.getMessage().contains("does not belong"), error.getMessage());
   }
 
+  @Test
+  void protocols_tls12Refused_tls13Accepted() throws Exception {
+    assertEquals(Optional.empty(), handshake("TLSv1.2"));
+    assertEquals(Optional.of("TLSv1.3"), handshake("TLSv1.3"));
+  }
+
+  /** A raw JDK TLS handshake with bank-a's certificate, limited to one protocol; the protocol agreed, if any. */
+  private static Optional<String> handshake(String protocol) throws Exception {
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("bank-a", bankA.keys().getPrivate(), "x".toCharArray(),
+        new java.security.cert.Certificate[] {bankACertificate});
+    javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+    keys.init(store, "x".toCharArray());
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), MutualTls.trustOnly(ca.certificate()).getTrustManagers(), null);
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+        .createSocket("127.0.0.1", server.getPort())) {
+      socket.setSoTimeout(5000);
+      javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+      parameters.setProtocols(new String[] {protocol});
+      parameters.setApplicationProtocols(new String[] {"h2"});
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      return Optional.of(socket.getSession().getProtocol());
+    } catch (javax.net.ssl.SSLException e) {
+      return Optional.empty();
+    }
+  }
+
   private static ServerIdentity assertDoesNotThrowIssue() {
     try {
       return ca.issueServerCertificate(List.of("localhost"), Duration.ofDays(1));
