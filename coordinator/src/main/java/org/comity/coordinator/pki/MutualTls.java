@@ -75,6 +75,12 @@ public final class MutualTls {
     }
   }
 
+  /** Server credentials with an unencrypted server key (see the four-argument form). */
+  public static ServerCredentials serverCredentials(X509Certificate caCertificate, String serverCertChainPem,
+      String serverKeyPem) throws PkiException {
+    return serverCredentials(caCertificate, serverCertChainPem, serverKeyPem, Optional.empty());
+  }
+
   /** Server credentials from PEM files (see {@link #serverCredentials(X509Certificate, String, String, Optional)}). */
   public static ServerCredentials serverCredentials(Path caCertificateFile, Path serverCertChainFile, Path serverKeyFile,
       Optional<char[]> passphrase) throws IOException, PkiException {

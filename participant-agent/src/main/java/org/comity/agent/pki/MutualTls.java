@@ -58,6 +58,12 @@ public final class MutualTls {
         .build();
   }
 
+  /** Channel credentials with an unencrypted client key (see the four-argument form). */
+  public static ChannelCredentials channelCredentials(String caCertificatePem, String clientCertificatePem,
+      String clientKeyPem) throws PkiException {
+    return channelCredentials(caCertificatePem, clientCertificatePem, clientKeyPem, Optional.empty());
+  }
+
   /** As {@link #channelCredentials(String, String, String, Optional)}, from PEM files. */
   public static ChannelCredentials channelCredentials(Path caCertificateFile, Path clientCertificateFile,
       Path clientKeyFile, Optional<char[]> passphrase) throws IOException, PkiException {
