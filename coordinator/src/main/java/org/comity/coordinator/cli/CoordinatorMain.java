@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "comity-coordinator", mixinStandardHelpOptions = true, version = "Comity coordinator 0.1.0",
     description = "Runs the Comity coordinator that drives federated training rounds, and checks plans.",
-    subcommands = {RunCommand.class, PlanCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, PlanCommand.class, CaCommand.class, MemberCommand.class, PrivacyCommand.class,
+        CommandLine.HelpCommand.class})
 public final class CoordinatorMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -30,6 +31,6 @@ public final class CoordinatorMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan, privacy (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan, ca, member, privacy (see --help)");
   }
 }

@@ -11,7 +11,8 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-    if (e instanceof PlanException || e instanceof BadInputException) {
+    if (e instanceof PlanException || e instanceof BadInputException
+        || e instanceof org.comity.coordinator.pki.PkiException) {
       commandLine.getErr().println("error: " + e.getMessage());
       return BAD_INPUT;
     }

@@ -6,7 +6,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import java.nio.file.Files;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
 import org.comity.coordinator.metrics.MetricsEndpoint;
+import org.comity.coordinator.pki.MemberIdentityInterceptor;
+import org.comity.coordinator.pki.MutualTls;
+import org.comity.coordinator.pki.PemFiles;
+import org.comity.coordinator.pki.RevocationList;
 import org.comity.coordinator.round.RunOutcome;
 import org.comity.coordinator.server.CoordinatorOptions;
 import org.comity.coordinator.server.CoordinatorServer;
@@ -49,6 +59,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: any free port; default: off).")
   int metricsPort;
 
+  @Option(names = "--pki-dir", paramLabel = "DIR",
+      description = "Mutual TLS (TLS 1.3) with the consortium PKI made by 'ca init': server certificate, CA, CRL. "
+          + "Required for a non-loopback bind.")
+  Path pkiDir;
+
   @Option(names = "--insecure-plaintext-on-network",
       description = "Allow a non-loopback bind without mutual TLS. Unauthenticated: for isolated test networks only.")
   boolean plaintextOnNetwork;
@@ -63,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
     if (maxMessageMib < 1 || maxMessageMib > 1024) {
       throw new ExitCodes.BadInputException("--max-message-mib must be 1-1024, got " + maxMessageMib);
     }
-    if (!isLoopback(bind) && !plaintextOnNetwork) {
+    if (!isLoopback(bind) && !plaintextOnNetwork && pkiDir == null) {
       throw new ExitCodes.BadInputException(("--bind %s is not a loopback address, and this coordinator has no mutual "
           + "TLS configured: the connection would be unauthenticated. Bind to 127.0.0.1, or pass "
           + "--insecure-plaintext-on-network for an isolated test network.").formatted(bind));
@@ -74,7 +89,22 @@ final class RunCommand implements Callable<Integer> {
     if (metricsPort < -1 || metricsPort > 65535) {
       throw new ExitCodes.BadInputException("--metrics-port must be 0-65535, got " + metricsPort);
     }
-    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, CoordinatorServer.plaintext(), Clock.systemUTC());
+    ServerCredentials credentials = CoordinatorServer.plaintext();
+    List<ServerInterceptor> interceptors = List.of();
+    if (pkiDir != null) {
+      PkiFiles files = new PkiFiles(pkiDir);
+      if (!Files.isRegularFile(files.serverCertificate()) || !Files.isRegularFile(files.caCertificate())) {
+        throw new ExitCodes.BadInputException("--pki-dir " + pkiDir + " has no CA or server certificate: run 'ca init'");
+      }
+      credentials = MutualTls.serverCredentials(files.caCertificate(), files.serverCertificate(), files.serverKey(),
+          Optional.empty());
+      X509Certificate ca = PemFiles.readCertificate(PemFiles.readText(files.caCertificate()), "CA certificate");
+      interceptors = List.of(new MemberIdentityInterceptor(RevocationList.reloading(files.crl(), ca)));
+      log.info("mutual TLS on: members are identified by their certificates from {}", files.caCertificate());
+    } else {
+      log.warn("plaintext transport: members are not authenticated (loopback or isolated test network only)");
+    }
+    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, Clock.systemUTC());
          MetricsEndpoint metrics = metricsPort < 0 ? null
              : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort)) {
       if (metrics != null) {

@@ -3,6 +3,9 @@ package org.comity.coordinator.server;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import java.util.List;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -56,6 +59,15 @@ public final class CoordinatorServer implements AutoCloseable {
    */
   public static CoordinatorServer start(FederationPlan plan, CoordinatorOptions options, ServerCredentials credentials,
       Clock clock, RoundListener... listeners) throws IOException {
+    return start(plan, options, credentials, List.of(), clock, listeners);
+  }
+
+  /**
+   * Starts serving with transport credentials and the interceptors that go with them (with mutual TLS: the one that
+   * takes each call's member id from its client certificate and refuses revoked members).
+   */
+  public static CoordinatorServer start(FederationPlan plan, CoordinatorOptions options, ServerCredentials credentials,
+      List<ServerInterceptor> interceptors, Clock clock, RoundListener... listeners) throws IOException {
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
       Thread thread = new Thread(r, "coordinator-ticker");
       thread.setDaemon(true);
@@ -75,7 +87,7 @@ public final class CoordinatorServer implements AutoCloseable {
         .addStreamTracerFactory(metrics.byteCounter())
         .maxInboundMessageSize(options.maxMessageBytes())
         .maxInboundMetadataSize(16 * 1024)
-        .addService(new FederationService(engine, members))
+        .addService(ServerInterceptors.intercept(new FederationService(engine, members), interceptors))
         .build();
     try {
       server.start();

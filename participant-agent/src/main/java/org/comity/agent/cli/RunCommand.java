@@ -1,6 +1,12 @@
 package org.comity.agent.cli;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
+import java.time.Clock;
+import java.util.Optional;
+import org.comity.agent.pki.BankPem;
+import org.comity.agent.pki.CertificateExpiry;
+import org.comity.agent.pki.MutualTls;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
@@ -57,6 +63,18 @@ final class RunCommand implements Callable<Integer> {
       description = "This bank's DP-SGD delta (default: 1 / (10 x training rows)); must be below 1 / rows.")
   Double delta;
 
+  @Option(names = "--tls-ca", paramLabel = "FILE", description = "The consortium CA certificate (PEM): turns on mutual TLS.")
+  Path tlsCa;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "This bank's certificate (PEM), from 'member enroll'.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "This bank's private key (PEM), from 'keygen'.")
+  Path tlsKey;
+
+  @Option(names = "--tls-key-passphrase-file", paramLabel = "FILE", description = "Passphrase of an encrypted --tls-key.")
+  Path tlsKeyPassphraseFile;
+
   @Option(names = "--reconnect-patience", defaultValue = "300", paramLabel = "SECONDS",
       description = "How long to keep retrying an unreachable coordinator (default: ${DEFAULT-VALUE}).")
   int reconnectPatienceSeconds;
@@ -85,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
     HoldoutSplit split = HoldoutSplit.of(report.dataset(), loaded.evaluation().holdoutFraction(),
         loaded.evaluation().holdoutSeed());
     SessionThreads sessionThreads = threads == 0 ? SessionThreads.forThisMachine() : new SessionThreads(threads, Math.min(2, threads));
-    ManagedChannel channel = NettyChannelBuilder.forTarget(coordinator, InsecureChannelCredentials.create())
+    ManagedChannel channel = NettyChannelBuilder.forTarget(coordinator, channelCredentials())
         .maxInboundMessageSize(64 << 20)
         .build();
     SampleLevelPrivacyLedger ledger = ledger(loaded, split.training().rows());
@@ -101,6 +119,26 @@ final class RunCommand implements Callable<Integer> {
     } finally {
       channel.shutdown();
       channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Mutual TLS with the bank's certificate when the three files are given; plaintext otherwise. */
+  private ChannelCredentials channelCredentials() throws Exception {
+    boolean any = tlsCa != null || tlsCert != null || tlsKey != null;
+    if (!any) {
+      System.err.println("warning: plaintext connection (no --tls-ca/--tls-cert/--tls-key): only for loopback tests");
+      return InsecureChannelCredentials.create();
+    }
+    if (tlsCa == null || tlsCert == null || tlsKey == null) {
+      throw new ExitCodes.BadInputException("mutual TLS needs all three of --tls-ca, --tls-cert and --tls-key");
+    }
+    CertificateExpiry.warning(BankPem.readCertificate(tlsCert), Clock.systemUTC())
+        .ifPresent(warning -> System.err.println("warning: " + warning));
+    Optional<char[]> passphrase = KeygenCommand.passphrase(tlsKeyPassphraseFile);
+    try {
+      return MutualTls.channelCredentials(tlsCa, tlsCert, tlsKey, passphrase);
+    } finally {
+      passphrase.ifPresent(p -> java.util.Arrays.fill(p, '\0'));
     }
   }
 

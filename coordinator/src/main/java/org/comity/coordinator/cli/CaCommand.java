@@ -1,0 +1,87 @@
+package org.comity.coordinator.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.comity.coordinator.pki.ConsortiumCa;
+import org.comity.coordinator.pki.MemberRoster;
+import org.comity.coordinator.pki.ServerIdentity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ca init}: the consortium's certificate authority and the coordinator's own server certificate. */
+@Command(name = "ca", mixinStandardHelpOptions = true, description = "The consortium's certificate authority.",
+    subcommands = {CaCommand.Init.class})
+final class CaCommand {
+
+  @Command(name = "init", mixinStandardHelpOptions = true, description = {
+      "Creates the consortium CA (EC P-256; key encrypted with a passphrase, file mode 0600) in the PKI directory,",
+      "and the coordinator's server certificate signed by it. Refuses to overwrite existing files."})
+  static final class Init implements Callable<Integer> {
+    @Option(names = "--pki-dir", defaultValue = "comity-pki", paramLabel = "DIR",
+        description = "Directory of the CA, the server identity, the member roster and the CRL (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--name", defaultValue = "Comity consortium CA", paramLabel = "NAME", description = "CA common name.")
+    String name;
+
+    @Option(names = "--server-name", split = ",", defaultValue = "localhost,127.0.0.1", paramLabel = "NAMES",
+        description = "Host names and IP addresses of the coordinator's certificate (default: ${DEFAULT-VALUE}).")
+    List<String> serverNames;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+        description = "File holding the CA key passphrase (else $COMITY_CA_PASSPHRASE, else the terminal).")
+    Path passphraseFile;
+
+    @Override
+    public Integer call() throws Exception {
+      PkiFiles files = new PkiFiles(dir);
+      if (Files.exists(files.caKey()) || Files.exists(files.caCertificate())) {
+        throw new ExitCodes.BadInputException("a CA already exists in " + dir + "; it is never overwritten");
+      }
+      char[] passphrase = Passphrases.read(passphraseFile, "CA key");
+      try {
+        Files.createDirectories(dir);
+        ConsortiumCa ca = ConsortiumCa.create(name, ConsortiumCa.DEFAULT_CA_VALIDITY, Clock.systemUTC());
+        ca.save(files.caKey(), files.caCertificate(), passphrase);
+        ServerIdentity server = ca.issueServerCertificate(serverNames, ConsortiumCa.DEFAULT_SERVER_VALIDITY);
+        server.save(files.serverKey(), files.serverCertificate(), Optional.empty());
+        MemberRoster roster = MemberRoster.load(files.roster());
+        roster.save();
+        ca.revocationList(roster).writeTo(files.crl());
+        System.out.printf("CA created in %s: %s (valid until %s); server certificate for %s%n", dir,
+            files.caCertificate().getFileName(), ca.certificate().getNotAfter().toInstant(), serverNames);
+        System.out.println("give " + files.caCertificate() + " to every member bank; keep the passphrase offline");
+        return ExitCodes.OK;
+      } finally {
+        Arrays.fill(passphrase, '\0');
+      }
+    }
+  }
+
+  /** Loads the CA with its passphrase (shared by the member commands). */
+  static ConsortiumCa load(PkiFiles files, Path passphraseFile) throws Exception {
+    if (!Files.exists(files.caKey())) {
+      throw new ExitCodes.BadInputException("no CA in " + files.dir() + ": run 'ca init' first");
+    }
+    char[] passphrase = Passphrases.read(passphraseFile, "CA key");
+    try {
+      return ConsortiumCa.load(files.caKey(), files.caCertificate(), passphrase, Clock.systemUTC());
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  /** Default validity of a member certificate. */
+  static Duration memberValidity(int days) throws ExitCodes.BadInputException {
+    if (days < 1 || days > 825) {
+      throw new ExitCodes.BadInputException("--validity-days must be 1 to 825, got " + days);
+    }
+    return Duration.ofDays(days);
+  }
+}

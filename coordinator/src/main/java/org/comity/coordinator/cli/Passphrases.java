@@ -1,0 +1,45 @@
+package org.comity.coordinator.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a passphrase comes from: a file (first line), the environment variable {@code COMITY_CA_PASSPHRASE}, or the
+ * terminal. Never a command-line argument, which other users of the machine can read in the process list.
+ */
+final class Passphrases {
+  static final String ENVIRONMENT_VARIABLE = "COMITY_CA_PASSPHRASE";
+
+  private Passphrases() {}
+
+  static char[] read(Path file, String purpose) throws ExitCodes.BadInputException {
+    if (file != null) {
+      try {
+        String text = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        if (text.isEmpty()) {
+          throw new ExitCodes.BadInputException("the passphrase file %s is empty".formatted(file));
+        }
+        return text.toCharArray();
+      } catch (IOException e) {
+        throw new ExitCodes.BadInputException("cannot read the passphrase file %s: %s".formatted(file, e.getMessage()));
+      }
+    }
+    String fromEnvironment = System.getenv(ENVIRONMENT_VARIABLE);
+    if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+      return fromEnvironment.toCharArray();
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new ExitCodes.BadInputException(("no passphrase for the %s: give --passphrase-file FILE, set %s, or run "
+          + "in a terminal").formatted(purpose, ENVIRONMENT_VARIABLE));
+    }
+    char[] typed = console.readPassword("Passphrase for the %s: ", purpose);
+    if (typed == null || typed.length < 12) {
+      throw new ExitCodes.BadInputException("the passphrase must have at least 12 characters");
+    }
+    return typed;
+  }
+}
