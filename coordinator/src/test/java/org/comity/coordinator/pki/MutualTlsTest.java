@@ -101,6 +101,26 @@ class MutualTlsTest {
   }
 
   @Test
+  void ipLiteralTarget_matchesTheServersIpSan() {
+    ManagedChannel channel = Grpc.newChannelBuilder("127.0.0.1:" + server.getPort(),
+        clientCredentialsUnchecked(bankACertificate, bankA.unencryptedKeyPem())).build();
+    try {
+      assertEquals("bank-a", ClientCalls.blockingUnaryCall(channel, WhoAmIService.WHO_AM_I,
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "who?"));
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static ChannelCredentials clientCredentialsUnchecked(X509Certificate certificate, String keyPem) {
+    try {
+      return clientCredentials(certificate, keyPem);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void noClientCertificate_refusedInTheHandshake_serverStillServes() throws Exception {
     ChannelCredentials anonymous = TlsChannelCredentials.newBuilder().trustManager(stream(caPem)).build();
 
