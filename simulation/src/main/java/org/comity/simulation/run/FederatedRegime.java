@@ -1,6 +1,5 @@
 package org.comity.simulation.run;
 
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -56,11 +55,20 @@ public final class FederatedRegime {
    */
   public FederatedRegime(LocalModelFactory models, Consumer<RoundReport> onRound, CoordinatorOptions options,
       java.util.function.Function<String, Double> epsilonCeilings) {
+    this(models, onRound, options, epsilonCeilings, Transport.plaintext());
+  }
+
+  /** A regime whose coordinator and banks connect with {@code transport} (e.g. mutual TLS). */
+  public FederatedRegime(LocalModelFactory models, Consumer<RoundReport> onRound, CoordinatorOptions options,
+      java.util.function.Function<String, Double> epsilonCeilings, Transport transport) {
     this.models = models;
     this.onRound = onRound;
     this.options = options;
     this.epsilonCeilings = epsilonCeilings;
+    this.transport = transport;
   }
+
+  private final Transport transport;
 
   private final java.util.function.Function<String, Double> epsilonCeilings;
 
@@ -90,7 +98,7 @@ public final class FederatedRegime {
       }
       splits.add(HoldoutSplit.of(report.dataset(), plan.evaluation().holdoutFraction(), plan.evaluation().holdoutSeed()));
     }
-    CoordinatorServer coordinator = CoordinatorServer.start(plan, options, CoordinatorServer.plaintext(),
+    CoordinatorServer coordinator = CoordinatorServer.start(plan, options, transport.server(), transport.interceptors(),
         Clock.systemUTC(), trainingRoundsTo(onRound));
     ExecutorService agents = Executors.newFixedThreadPool(consortium.banks().size(), r -> {
       Thread thread = new Thread(r, "simulated-bank");
@@ -103,8 +111,8 @@ public final class FederatedRegime {
     try {
       for (int i = 0; i < consortium.banks().size(); i++) {
         String memberId = consortium.banks().get(i).memberId();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port(),
-            InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress(transport.host(), coordinator.port(),
+            transport.bank().apply(memberId)).maxInboundMessageSize(64 << 20).build();
         channels.add(channel);
         LocalModel model = models.create(plan, plan.model().initSeed());
         localModels.add(model);
