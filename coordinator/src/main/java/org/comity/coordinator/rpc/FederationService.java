@@ -31,12 +31,33 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   /** Member ids: what certificates and file names can carry safely. */
   public static final Pattern MEMBER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+  /** Sustained calls per second a member may make, and its burst. */
+  public static final double CALLS_PER_SECOND = 20;
+  public static final double CALL_BURST = 60;
+
   private final RoundEngine engine;
   private final MemberRegistry members;
+  private final MemberRateLimiter rateLimiter;
 
   public FederationService(RoundEngine engine, MemberRegistry members) {
+    this(engine, members, new MemberRateLimiter(CALLS_PER_SECOND, CALL_BURST, System::nanoTime));
+  }
+
+  /** A service with the given per-member rate limit. */
+  public FederationService(RoundEngine engine, MemberRegistry members, MemberRateLimiter rateLimiter) {
     this.engine = engine;
     this.members = members;
+    this.rateLimiter = rateLimiter;
+  }
+
+  /** Refuses the call when {@code member} is over its rate; returns whether the call may go on. */
+  private boolean withinRate(String member, StreamObserver<?> response) {
+    if (rateLimiter.tryAcquire(member)) {
+      return true;
+    }
+    reject(response, Status.RESOURCE_EXHAUSTED.withDescription(
+        "member %s exceeds %.0f calls per second; slow down".formatted(member, CALLS_PER_SECOND)), "rate_limited");
+    return false;
   }
 
   @Override
@@ -54,6 +75,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       return;
     }
     String authenticated = MemberIdentity.CURRENT.get();
+    if (!withinRate(authenticated != null ? authenticated : claimed, response)) {
+      return;
+    }
     if (authenticated != null && !authenticated.equals(claimed)) {
       reject(response, Status.PERMISSION_DENIED.withDescription(
           "the request claims member id '%s' but the client certificate is for '%s'".formatted(claimed, authenticated)),
@@ -85,6 +109,10 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void pollTask(PollTaskRequest request, StreamObserver<PollTaskResponse> response) {
     String session = request.getSessionId();
+    var member = members.memberOf(session);
+    if (member.isPresent() && !withinRate(member.get(), response)) {
+      return;
+    }
     if (response instanceof ServerCallStreamObserver<PollTaskResponse> call) {
       call.setOnCancelHandler(() -> members.pollCancelled(session, response));
     }
@@ -98,6 +126,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     var member = members.memberOf(request.getSessionId());
     if (member.isEmpty()) {
       reject(response, Status.UNAUTHENTICATED.withDescription("unknown or replaced session; join again"), "bad_session");
+      return;
+    }
+    if (!withinRate(member.get(), response)) {
       return;
     }
     try {

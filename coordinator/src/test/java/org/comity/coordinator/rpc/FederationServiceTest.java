@@ -122,6 +122,20 @@ class FederationServiceTest {
   }
 
   @Test
+  void aMemberOverItsCallRate_isRefusedWithResourceExhausted_whileOthersAreServed() {
+    Status.Code refused = null;
+    for (int call = 0; call < 500 && refused == null; call++) {
+      try {
+        stub.join(join("bank-a").build());
+      } catch (StatusRuntimeException e) {
+        refused = e.getStatus().getCode();
+      }
+    }
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused);
+    assertTrue(!stub.join(join("bank-b").build()).getSessionId().isEmpty(), "another member is still served");
+  }
+
+  @Test
   void submitWithoutResult_isInvalidArgument_andCounted() {
     JoinResponse joined = stub.join(join("bank-a").build());
     PollTaskResponse task = stub.pollTask(PollTaskRequest.newBuilder().setSessionId(joined.getSessionId()).build());
