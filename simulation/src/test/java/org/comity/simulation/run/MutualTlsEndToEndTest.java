@@ -40,7 +40,8 @@ class MutualTlsEndToEndTest {
 
   @Test
   void consortiumOverMutualTls_withCertificatesFromTheCommands_andARevokedMemberIsRefused() throws Exception {
-    // given: the operator's CA and three enrolled banks, all made by the commands
+    // given: the operator's CA and three enrolled banks, all made by the commands (logs captured throughout)
+    var logs = SecureAggregationEndToEndTest.captureLogs();
     Path pki = dir.resolve("pki");
     Path passphrase = Files.writeString(dir.resolve("pass.txt"), "a passphrase that is long enough\n");
     assertEquals(0, CoordinatorMain.execute("ca", "init", "--pki-dir", pki.toString(), "--passphrase-file",
@@ -107,5 +108,12 @@ class MutualTlsEndToEndTest {
         active.shutdownNow();
       }
     }
+    // and no key, passphrase or other key material reached the logs
+    SecureAggregationEndToEndTest.stopCapturing(logs);
+    for (var event : logs.list) {
+      String message = event.getFormattedMessage();
+      assertTrue(!message.contains("PRIVATE KEY") && !message.contains("passphrase that is long"), message);
+    }
+    SecureAggregationEndToEndTest.assertNoKeyMaterial(logs.list, PlanHash.of(consortium.plan()));
   }
 }

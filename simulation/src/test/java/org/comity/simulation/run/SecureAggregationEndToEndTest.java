@@ -110,7 +110,7 @@ class SecureAggregationEndToEndTest {
     assertEquals(RoundPhase.COMMITTED, rounds.get(2).outcome(), rounds.get(2).reason());
   }
 
-  private static ListAppender<ILoggingEvent> captureLogs() {
+  static ListAppender<ILoggingEvent> captureLogs() {
     Logger comity = (Logger) LoggerFactory.getLogger("org.comity");
     comity.setLevel(Level.DEBUG);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -119,7 +119,7 @@ class SecureAggregationEndToEndTest {
     return appender;
   }
 
-  private static void stopCapturing(ListAppender<ILoggingEvent> appender) {
+  static void stopCapturing(ListAppender<ILoggingEvent> appender) {
     Logger comity = (Logger) LoggerFactory.getLogger("org.comity");
     comity.detachAppender(appender);
     comity.setLevel(null);
@@ -129,7 +129,7 @@ class SecureAggregationEndToEndTest {
    * Keys, seeds, shares and masked words are 32+ random bytes: in a log they would show as a long hex or base64
    * run. The only long hex strings Comity logs are plan hashes.
    */
-  private static void assertNoKeyMaterial(List<ILoggingEvent> events, String... allowed) {
+  static void assertNoKeyMaterial(List<ILoggingEvent> events, String... allowed) {
     Pattern longToken = Pattern.compile("[A-Za-z0-9+/=_-]{40,}");
     assertFalse(events.isEmpty(), "logs were captured");
     List<String> offending = new ArrayList<>();
