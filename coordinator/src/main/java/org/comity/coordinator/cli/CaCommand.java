@@ -10,13 +10,16 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.comity.coordinator.pki.ConsortiumCa;
 import org.comity.coordinator.pki.MemberRoster;
+import org.comity.coordinator.pki.MutualTls;
+import org.comity.coordinator.pki.PemFiles;
+import org.comity.coordinator.pki.RevocationList;
 import org.comity.coordinator.pki.ServerIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ca init}: the consortium's certificate authority and the coordinator's own server certificate. */
 @Command(name = "ca", mixinStandardHelpOptions = true, description = "The consortium's certificate authority.",
-    subcommands = {CaCommand.Init.class})
+    subcommands = {CaCommand.Init.class, CaCommand.Import.class})
 final class CaCommand {
 
   @Command(name = "init", mixinStandardHelpOptions = true, description = {
@@ -61,6 +64,53 @@ final class CaCommand {
       } finally {
         Arrays.fill(passphrase, '\0');
       }
+    }
+  }
+
+  @Command(name = "import", mixinStandardHelpOptions = true, description = {
+      "Uses a CA the consortium already runs instead of one made by 'ca init': copies its certificate, the",
+      "coordinator's server certificate and key it issued, and optionally its CRL into the PKI directory.",
+      "The coordinator then accepts every member certificate that CA signs with a member id as its CN;",
+      "enrolment and revocation are done with the existing CA's own tools (put its fresh CRL in crl.pem)."})
+  static final class Import implements Callable<Integer> {
+    @Option(names = "--ca-cert", required = true, paramLabel = "FILE", description = "The existing CA's certificate (PEM).")
+    Path caCertificate;
+
+    @Option(names = "--server-cert", required = true, paramLabel = "FILE",
+        description = "The coordinator's server certificate (chain, PEM) issued by that CA; EKU serverAuth.")
+    Path serverCertificate;
+
+    @Option(names = "--server-key", required = true, paramLabel = "FILE", description = "The server certificate's private key (PKCS#8 PEM).")
+    Path serverKey;
+
+    @Option(names = "--crl", paramLabel = "FILE", description = "The CA's current CRL (PEM), if any.")
+    Path crl;
+
+    @Option(names = "--pki-dir", defaultValue = "comity-pki", paramLabel = "DIR", description = "PKI directory (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      PkiFiles files = new PkiFiles(dir);
+      if (Files.exists(files.caCertificate()) || Files.exists(files.serverKey())) {
+        throw new ExitCodes.BadInputException("a CA or server identity already exists in " + dir + "; it is never overwritten");
+      }
+      var ca = PemFiles.readCertificate(PemFiles.readText(caCertificate), "--ca-cert");
+      // Checks that the key matches the certificate and that the CA signed it, before anything is written.
+      MutualTls.serverCredentials(ca, PemFiles.readText(serverCertificate), PemFiles.readText(serverKey), Optional.empty());
+      if (crl != null) {
+        RevocationList.load(crl, ca);
+      }
+      Files.createDirectories(dir);
+      PemFiles.writeNewFile(files.caCertificate(), PemFiles.readText(caCertificate));
+      PemFiles.writeNewFile(files.serverCertificate(), PemFiles.readText(serverCertificate));
+      PemFiles.writePrivateFile(files.serverKey(), PemFiles.readText(serverKey));
+      if (crl != null) {
+        PemFiles.writeNewFile(files.crl(), PemFiles.readText(crl));
+      }
+      System.out.printf("imported the CA %s into %s; run the coordinator with --pki-dir %s%n",
+          ca.getSubjectX500Principal().getName(), dir, dir);
+      return ExitCodes.OK;
     }
   }
 

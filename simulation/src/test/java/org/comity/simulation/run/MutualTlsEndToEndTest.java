@@ -116,4 +116,47 @@ class MutualTlsEndToEndTest {
     }
     SecureAggregationEndToEndTest.assertNoKeyMaterial(logs.list, PlanHash.of(consortium.plan()));
   }
+
+  @Test
+  void anExistingConsortiumCa_isImported_andTheCoordinatorAcceptsWhatItSigns() throws Exception {
+    // given: a CA the consortium already runs (outside Comity's directory), its server certificate and one bank's
+    Path external = dir.resolve("external");
+    java.nio.file.Files.createDirectories(external);
+    var existing = org.comity.coordinator.pki.ConsortiumCa.create("Existing bank-consortium CA", Duration.ofDays(365),
+        Clock.systemUTC());
+    existing.save(external.resolve("ca.key"), external.resolve("ca.crt"), "another long passphrase".toCharArray());
+    existing.issueServerCertificate(List.of("localhost", "127.0.0.1"), Duration.ofDays(30))
+        .save(external.resolve("server.key"), external.resolve("server.crt"), Optional.empty());
+    assertEquals(0, AgentMain.execute("keygen", "--member-id", "bank-07", "--out-dir", dir.toString()));
+    java.nio.file.Files.writeString(dir.resolve("bank-07.crt"), PemFiles.toPem(existing.enroll(
+        java.nio.file.Files.readString(dir.resolve("bank-07.csr")), "bank-07", Duration.ofDays(30))));
+    // when: the operator imports it instead of running 'ca init'
+    Path pki = dir.resolve("pki");
+    assertEquals(0, CoordinatorMain.execute("ca", "import", "--pki-dir", pki.toString(), "--ca-cert",
+        external.resolve("ca.crt").toString(), "--server-cert", external.resolve("server.crt").toString(),
+        "--server-key", external.resolve("server.key").toString()));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve("server.key"))));
+    // then: a coordinator on that directory accepts the bank's certificate and knows it as bank-07
+    var ca = PemFiles.readCertificate(Files.readString(pki.resolve("ca.crt")), "ca");
+    var plan = org.comity.plan.PlanLoader.parse("label: y\nfeatures: [{name: a}]\nrounds: {min_quorum: 1}\n", "t");
+    try (CoordinatorServer server = CoordinatorServer.start(plan, FederatedRunEndToEndTest.FAST,
+        org.comity.coordinator.pki.MutualTls.serverCredentials(pki.resolve("ca.crt"), pki.resolve("server.crt"),
+            pki.resolve("server.key"), Optional.empty()),
+        List.of(new MemberIdentityInterceptor(RevocationList.reloading(pki.resolve("crl.pem"), ca))), Clock.systemUTC())) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("localhost", server.port(),
+          org.comity.agent.pki.MutualTls.channelCredentials(pki.resolve("ca.crt"), dir.resolve("bank-07.crt"),
+              dir.resolve("bank-07.key"), Optional.empty())).build();
+      try {
+        JoinRequest.Builder join = JoinRequest.newBuilder().setProtocol(ProtocolVersions.current())
+            .setPlanHash(PlanHash.of(plan));
+        assertTrue(!FederationGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .join(join.setMemberId("bank-07").build()).getSessionId().isEmpty());
+        StatusRuntimeException other = assertThrows(StatusRuntimeException.class, () -> FederationGrpc
+            .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).join(join.setMemberId("bank-08").build()));
+        assertEquals(Status.Code.PERMISSION_DENIED, other.getStatus().getCode());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
 }
