@@ -19,6 +19,7 @@ import org.comity.aggregation.secagg.client.ClientInput;
 import org.comity.aggregation.secagg.client.ClientStage;
 import org.comity.aggregation.secagg.client.SecAggClient;
 import org.comity.aggregation.secagg.server.AggregateResult;
+import org.comity.aggregation.secagg.server.CollectingMaskedInputs;
 import org.comity.aggregation.secagg.server.Outbound;
 import org.comity.aggregation.secagg.server.SecAggServer;
 import org.comity.aggregation.secagg.server.ServerStage;
@@ -57,6 +58,11 @@ public final class RecordedRound {
   public final ClientStage bankAwaitingShareDelivery;
   public final ServerMessage shareDelivery;
   public final int bankNeighboursDelivered;
+  /**
+   * Masks of {@code length + 2} words the coordinator expands in the unmask stage: one self mask per
+   * survivor plus one pairwise mask per (dropped bank, surviving neighbour) pair.
+   */
+  public final int serverMaskExpansions;
 
   /**
    * Graph parameters of a scenario: {@code derived} = {@link SecAggParameters#derive}(n, 0.1, 0.1,
@@ -93,6 +99,14 @@ public final class RecordedRound {
       out.addAll(server.onMessage(id, keys));
     }
     out = deliver(server, clients, out, encryptedShares, Set.of());
+    Map<String, Set<String>> maskedWith = ((CollectingMaskedInputs) server.stage()).maskedWith();
+    int expansions = config.members().size() - dropped.size();
+    for (String d : dropped) {
+      for (String j : maskedWith.get(d)) {
+        expansions += dropped.contains(j) ? 0 : 1;
+      }
+    }
+    serverMaskExpansions = expansions;
     // Stage 3: remember one surviving bank just before its masking step, then let every bank mask.
     String probe = null;
     for (String m : members) {

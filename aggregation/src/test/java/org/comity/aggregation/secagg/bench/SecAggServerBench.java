@@ -56,9 +56,9 @@ public class SecAggServerBench {
   public void record() {
     String[] s = scenario.split("/");
     round = new RecordedRound(Integer.parseInt(s[0]), length, Integer.parseInt(s[1]), s[2], 42);
-    System.out.printf("%n[setup] %s: neighbours=%d threshold=%d dropped=%d maskedInputBytes=%d%n", scenario,
-        round.config.parameters().neighbours(), round.config.threshold(), round.dropped.size(),
-        round.maskedInputBytes());
+    System.out.printf("%n[setup] %s: neighbours=%d threshold=%d dropped=%d maskedInputBytes=%d "
+        + "unmaskMaskExpansions=%d%n", scenario, round.config.parameters().neighbours(), round.config.threshold(),
+        round.dropped.size(), round.maskedInputBytes(), round.serverMaskExpansions);
   }
 
   @Benchmark
