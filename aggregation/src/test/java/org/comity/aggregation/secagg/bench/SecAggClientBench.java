@@ -15,7 +15,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * One bank's masking step: on the coordinator's share delivery it decrypts its neighbours' shares
@@ -37,6 +39,7 @@ public class SecAggClientBench {
   public int length;
 
   private RecordedRound round;
+  private final CpuTime cpu = new CpuTime();
   private final SecureRandom random = RoundHarness.seeded(7);
 
   @Setup(Level.Trial)
@@ -49,6 +52,19 @@ public class SecAggClientBench {
 
   @Benchmark
   public ClientTransition mask() {
-    return round.bankAwaitingShareDelivery.onMessage(round.shareDelivery, random);
+    long start = cpu.start();
+    ClientTransition t = round.bankAwaitingShareDelivery.onMessage(round.shareDelivery, random);
+    cpu.stop(start);
+    return t;
+  }
+
+  @TearDown(Level.Iteration)
+  public void endIteration(IterationParams params) {
+    cpu.endIteration(params);
+  }
+
+  @TearDown(Level.Trial)
+  public void endTrial() {
+    cpu.endTrial("mask " + scenario);
   }
 }

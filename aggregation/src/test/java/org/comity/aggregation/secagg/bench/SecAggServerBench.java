@@ -15,7 +15,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Coordinator side of one SecAgg+ round, single-threaded (the round engine serialises calls).
@@ -51,6 +53,7 @@ public class SecAggServerBench {
   public int length;
 
   private RecordedRound round;
+  private final CpuTime cpu = new CpuTime();
 
   @Setup(Level.Trial)
   public void record() {
@@ -63,13 +66,28 @@ public class SecAggServerBench {
 
   @Benchmark
   public AggregateResult unmask() {
+    long start = cpu.start();
     ServerTransition t = round.serverBeforeLastUnmaskResponse.onMessage(round.lastUnmaskResponse.sender(),
         round.lastUnmaskResponse);
+    cpu.stop(start);
     return ((ServerCompleted) t.next()).result();
   }
 
   @Benchmark
   public AggregateResult wholeServer() {
-    return round.replayAll();
+    long start = cpu.start();
+    AggregateResult result = round.replayAll();
+    cpu.stop(start);
+    return result;
+  }
+
+  @TearDown(Level.Iteration)
+  public void endIteration(IterationParams params) {
+    cpu.endIteration(params);
+  }
+
+  @TearDown(Level.Trial)
+  public void endTrial() {
+    cpu.endTrial("unmask/wholeServer " + scenario);
   }
 }
