@@ -1,6 +1,5 @@
 package org.comity.simulation.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.comity.aggregation.secagg.SecAggParameters;
@@ -43,10 +42,7 @@ final class SecAggCommand {
       } catch (IllegalArgumentException e) {
         throw new ExitCodes.BadInputException(e.getMessage());
       }
-      var json = new ObjectMapper().createObjectNode();
-      json.put("neighbours", parameters.neighbours());
-      json.put("threshold", parameters.threshold());
-      System.out.println(new ObjectMapper().writeValueAsString(json));
+      System.out.printf("{\"neighbours\": %d, \"threshold\": %d}%n", parameters.neighbours(), parameters.threshold());
       return ExitCodes.OK;
     }
   }
