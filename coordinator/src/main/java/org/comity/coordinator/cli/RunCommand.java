@@ -91,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
     }
     ServerCredentials credentials = CoordinatorServer.plaintext();
     List<ServerInterceptor> interceptors = List.of();
+    java.util.function.Predicate<X509Certificate> revoked = certificate -> false;
     if (pkiDir != null) {
       PkiFiles files = new PkiFiles(pkiDir);
       if (!Files.isRegularFile(files.serverCertificate()) || !Files.isRegularFile(files.caCertificate())) {
@@ -99,12 +100,15 @@ final class RunCommand implements Callable<Integer> {
       credentials = MutualTls.serverCredentials(files.caCertificate(), files.serverCertificate(), files.serverKey(),
           Optional.empty());
       X509Certificate ca = PemFiles.readCertificate(PemFiles.readText(files.caCertificate()), "CA certificate");
-      interceptors = List.of(new MemberIdentityInterceptor(RevocationList.reloading(files.crl(), ca)));
+      var revocations = RevocationList.reloading(files.crl(), ca);
+      interceptors = List.of(new MemberIdentityInterceptor(revocations));
+      revoked = certificate -> revocations.get().isRevoked(certificate);
       log.info("mutual TLS on: members are identified by their certificates from {}", files.caCertificate());
     } else {
       log.warn("plaintext transport: members are not authenticated (loopback or isolated test network only)");
     }
-    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, Clock.systemUTC());
+    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, revoked,
+        Clock.systemUTC());
          MetricsEndpoint metrics = metricsPort < 0 ? null
              : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort)) {
       if (metrics != null) {

@@ -1,6 +1,8 @@
 package org.comity.coordinator.members;
 
 import io.grpc.stub.StreamObserver;
+import java.security.cert.X509Certificate;
+import java.util.function.Predicate;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +77,14 @@ public final class MemberRegistry implements MemberDirectory, TaskDispatcher {
    * @throws IllegalStateException when {@link #MAX_MEMBERS} other members are in session
    */
   public synchronized String join(String memberId) {
+    return join(memberId, null);
+  }
+
+  /**
+   * Opens a session for a member authenticated by {@code certificate} (or {@code null} without mutual TLS); the
+   * certificate is kept so that a later revocation evicts the member at once.
+   */
+  public synchronized String join(String memberId, X509Certificate certificate) {
     if (!byId.containsKey(memberId) && byId.size() >= MAX_MEMBERS) {
       throw new IllegalStateException("the coordinator already has %d members in session".formatted(MAX_MEMBERS));
     }
@@ -86,7 +96,7 @@ public final class MemberRegistry implements MemberDirectory, TaskDispatcher {
     }
     byte[] token = new byte[16];
     random.nextBytes(token);
-    Member member = new Member(memberId, HexFormat.of().formatHex(token), clock.instant());
+    Member member = new Member(memberId, HexFormat.of().formatHex(token), clock.instant(), certificate);
     if (previous != null) {
       // Tasks already queued for the member stay valid across a reconnect.
       member.mailbox.addAll(previous.mailbox);
@@ -140,6 +150,35 @@ public final class MemberRegistry implements MemberDirectory, TaskDispatcher {
     member.parked = observer;
     member.parkedTimeout = scheduler.schedule(() -> expire(member, observer), pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
     return true;
+  }
+
+  /**
+   * Ends the sessions of members whose certificate is now revoked: a parked poll is answered PERMISSION_DENIED, and
+   * any later call of the session is refused.
+   *
+   * @return the evicted member ids, for the round engine to drop from the round in flight
+   */
+  public synchronized List<String> evictRevoked(Predicate<X509Certificate> revoked) {
+    List<String> evicted = new ArrayList<>();
+    for (Member member : List.copyOf(byId.values())) {
+      if (member.certificate != null && revoked.test(member.certificate)) {
+        byId.remove(member.id);
+        bySession.remove(member.sessionId);
+        StreamObserver<PollTaskResponse> parked = member.parked;
+        member.clearParked();
+        if (parked != null) {
+          try {
+            parked.onError(io.grpc.Status.PERMISSION_DENIED
+                .withDescription("member %s was revoked".formatted(member.id)).asRuntimeException());
+          } catch (RuntimeException e) {
+            log.debug("revocation notice not delivered: {}", e.toString());
+          }
+        }
+        evicted.add(member.id);
+        log.warn("member {} revoked: its session is closed", member.id);
+      }
+    }
+    return evicted;
   }
 
   /** A parked poll's call was cancelled by the client (disconnect); the member stays until liveness expires. */
@@ -237,11 +276,13 @@ public final class MemberRegistry implements MemberDirectory, TaskDispatcher {
     final Deque<Task> mailbox = new ArrayDeque<>();
     StreamObserver<PollTaskResponse> parked;
     ScheduledFuture<?> parkedTimeout;
+    final X509Certificate certificate;
 
-    Member(String id, String sessionId, Instant now) {
+    Member(String id, String sessionId, Instant now, X509Certificate certificate) {
       this.id = id;
       this.sessionId = sessionId;
       this.lastSeen = now;
+      this.certificate = certificate;
     }
 
     Task nextTask(Instant now) {

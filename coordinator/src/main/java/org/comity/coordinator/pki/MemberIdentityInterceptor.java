@@ -69,7 +69,8 @@ public final class MemberIdentityInterceptor implements ServerInterceptor {
       return refuse(call, Status.PERMISSION_DENIED.withDescription(
           "member %s is revoked; ask the consortium operator".formatted(memberId.get())), "revoked");
     }
-    Context context = Context.current().withValue(FederationService.MemberIdentity.CURRENT, memberId.get());
+    Context context = Context.current().withValue(FederationService.MemberIdentity.CURRENT, memberId.get())
+        .withValue(FederationService.MemberIdentity.CERTIFICATE, certificate);
     return Contexts.interceptCall(context, call, headers, next);
   }
 

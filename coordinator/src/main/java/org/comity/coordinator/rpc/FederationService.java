@@ -92,7 +92,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
     String session;
     try {
-      session = members.join(claimed);
+      session = members.join(claimed, MemberIdentity.CERTIFICATE.get());
     } catch (IllegalStateException e) {
       reject(response, Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()), "too_many_members");
       return;
@@ -173,6 +173,9 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   public static final class MemberIdentity {
     /** {@code null} without mutual TLS. */
     public static final Context.Key<String> CURRENT = Context.key("comity-member-id");
+    /** The client certificate the member id came from; {@code null} without mutual TLS. */
+    public static final Context.Key<java.security.cert.X509Certificate> CERTIFICATE =
+        Context.key("comity-member-certificate");
 
     private MemberIdentity() {}
   }

@@ -5,7 +5,9 @@ import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Predicate;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,10 +44,12 @@ public final class CoordinatorServer implements AutoCloseable {
   private final CompletableFuture<RunOutcome> finished = new CompletableFuture<>();
 
   private final CoordinatorMetrics metrics;
+  private final Predicate<X509Certificate> revoked;
 
   private CoordinatorServer(RoundEngine engine, MemberRegistry members, ModelRegistry models, Server server,
-      ScheduledExecutorService scheduler, CoordinatorMetrics metrics) {
+      ScheduledExecutorService scheduler, CoordinatorMetrics metrics, Predicate<X509Certificate> revoked) {
     this.metrics = metrics;
+    this.revoked = revoked;
     this.engine = engine;
     this.members = members;
     this.models = models;
@@ -68,6 +72,16 @@ public final class CoordinatorServer implements AutoCloseable {
    */
   public static CoordinatorServer start(FederationPlan plan, CoordinatorOptions options, ServerCredentials credentials,
       List<ServerInterceptor> interceptors, Clock clock, RoundListener... listeners) throws IOException {
+    return start(plan, options, credentials, interceptors, certificate -> false, clock, listeners);
+  }
+
+  /**
+   * As above, and evicts members whose certificate {@code revoked} reports at once (checked with every tick): their
+   * sessions close and they drop out of the round in flight.
+   */
+  public static CoordinatorServer start(FederationPlan plan, CoordinatorOptions options, ServerCredentials credentials,
+      List<ServerInterceptor> interceptors, Predicate<X509Certificate> revoked, Clock clock,
+      RoundListener... listeners) throws IOException {
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
       Thread thread = new Thread(r, "coordinator-ticker");
       thread.setDaemon(true);
@@ -95,7 +109,7 @@ public final class CoordinatorServer implements AutoCloseable {
       scheduler.shutdownNow();
       throw new IOException("cannot listen on %s:%d: %s".formatted(options.bindAddress(), options.port(), e.getMessage()), e);
     }
-    CoordinatorServer coordinator = new CoordinatorServer(engine, members, models, server, scheduler, metrics);
+    CoordinatorServer coordinator = new CoordinatorServer(engine, members, models, server, scheduler, metrics, revoked);
     engine.addListener(new RoundListener() {
       @Override
       public void onRunFinished(RunOutcome outcome) {
@@ -115,6 +129,9 @@ public final class CoordinatorServer implements AutoCloseable {
 
   private void tickSafely() {
     try {
+      for (String member : members.evictRevoked(revoked)) {
+        engine.memberLost(member, "revoked by the operator");
+      }
       engine.tick();
     } catch (RuntimeException e) {
       // Keep ticking: one bad tick must not freeze every later round.
