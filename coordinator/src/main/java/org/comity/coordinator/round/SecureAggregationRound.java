@@ -49,6 +49,8 @@ final class SecureAggregationRound {
   private final SecAggConfig config;
   private final SecAggSetup setup;
   private final SecAggServer server;
+  /** Each bank's signature and certificate for its advertised keys, relayed untouched in the key directory. */
+  private final java.util.Map<String, SecAggPublicKeys> signedKeys = new java.util.HashMap<>();
 
   private SecureAggregationRound(SecAggConfig config) {
     this.config = config;
@@ -108,7 +110,19 @@ final class SecureAggregationRound {
    * @throws IllegalArgumentException if the message is malformed
    */
   List<Map.Entry<String, SecAggTask>> accept(String member, SecAggResult result) {
-    return tasks(server.onMessage(member, decode(member, result)));
+    ClientMessage message = decode(member, result);
+    SecAggPublicKeys before = signedKeys.get(member);
+    if (result.hasAdvertiseKeys() && before == null) {
+      signedKeys.put(member, result.getAdvertiseKeys());
+    }
+    try {
+      return tasks(server.onMessage(member, message));
+    } catch (RuntimeException e) {
+      if (before == null) {
+        signedKeys.remove(member);
+      }
+      throw e;
+    }
   }
 
   /** The stage's deadline passed (or everyone it waits for is gone): go on with those who answered, or abort. */
@@ -134,9 +148,12 @@ final class SecureAggregationRound {
     if (message instanceof KeyDirectory directory) {
       SecAggKeyDirectory.Builder keys = SecAggKeyDirectory.newBuilder();
       for (AdvertiseKeys advertised : directory.advertised()) {
+        SecAggPublicKeys signed = signedKeys.get(advertised.sender());
         keys.addAdvertised(SecAggPublicKeys.newBuilder().setMember(advertised.sender())
             .setEncryptionPublicKey(ByteString.copyFrom(advertised.encryptionPublicKey()))
-            .setMaskingPublicKey(ByteString.copyFrom(advertised.maskingPublicKey())));
+            .setMaskingPublicKey(ByteString.copyFrom(advertised.maskingPublicKey()))
+            .setSignature(signed == null ? ByteString.EMPTY : signed.getSignature())
+            .setCertificateDer(signed == null ? ByteString.EMPTY : signed.getCertificateDer()));
       }
       task.setKeyDirectory(keys);
     } else if (message instanceof ShareDelivery delivery) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.comity.agent.pki.BankPem;
 import org.comity.agent.pki.CertificateExpiry;
 import org.comity.agent.pki.MutualTls;
+import org.comity.agent.pki.SecAggKeySigner;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
@@ -110,7 +111,8 @@ final class RunCommand implements Callable<Integer> {
     try (LocalModel model = TensorFlowLocalModel.factory(deviceSelection, sessionThreads)
         .create(loaded, loaded.model().initSeed())) {
       AgentRunner runner = new AgentRunner(memberId, loaded, channel,
-          new TaskExecutor(memberId, loaded, split, model, ledger), Duration.ofSeconds(reconnectPatienceSeconds));
+          new TaskExecutor(memberId, loaded, split, model, ledger, keySigner()),
+          Duration.ofSeconds(reconnectPatienceSeconds));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> runner.leave("agent shut down")));
       AgentOutcome outcome = runner.run();
       System.out.printf("run finished: %s (%d results accepted, %d rejected)%n", outcome.reason(),
@@ -137,6 +139,19 @@ final class RunCommand implements Callable<Integer> {
     Optional<char[]> passphrase = KeygenCommand.passphrase(tlsKeyPassphraseFile);
     try {
       return MutualTls.channelCredentials(tlsCa, tlsCert, tlsKey, passphrase);
+    } finally {
+      passphrase.ifPresent(p -> java.util.Arrays.fill(p, '\0'));
+    }
+  }
+
+  /** With mutual TLS, the same key and certificate sign this bank's secure-aggregation keys. */
+  private SecAggKeySigner keySigner() throws Exception {
+    if (tlsCa == null) {
+      return null;
+    }
+    Optional<char[]> passphrase = KeygenCommand.passphrase(tlsKeyPassphraseFile);
+    try {
+      return SecAggKeySigner.load(tlsCa, tlsCert, tlsKey, passphrase);
     } finally {
       passphrase.ifPresent(p -> java.util.Arrays.fill(p, '\0'));
     }

@@ -24,6 +24,7 @@ import org.comity.aggregation.secagg.UnmaskRequest;
 import org.comity.aggregation.secagg.UnmaskResponse;
 import org.comity.aggregation.secagg.client.ClientInput;
 import org.comity.aggregation.secagg.client.SecAggClient;
+import org.comity.agent.pki.SecAggKeySigner;
 import org.comity.aggregation.shamir.Share;
 import org.comity.plan.SecureAggregationSpec;
 import org.comity.proto.v1.SecAggPublicKeys;
@@ -50,13 +51,17 @@ final class SecureAggregationParticipant {
   private final SecureAggregationSpec spec;
   private final int vectorLength;
   private final long maxWeight;
+  /** With the consortium PKI: signs this bank's keys and checks the others'; {@code null} without (simulations). */
+  private final SecAggKeySigner signer;
   private final SecureRandom random = new SecureRandom();
   private final Map<Integer, SecAggClient> clients = new HashMap<>();
 
   /**
    * @param maxWeight the largest weight a bank encodes: the plan's max sample count, or 1 under bank-level DP
    */
-  SecureAggregationParticipant(String memberId, SecureAggregationSpec spec, int vectorLength, long maxWeight) {
+  SecureAggregationParticipant(String memberId, SecureAggregationSpec spec, int vectorLength, long maxWeight,
+      SecAggKeySigner signer) {
+    this.signer = signer;
     this.memberId = memberId;
     this.spec = spec;
     this.vectorLength = vectorLength;
@@ -68,7 +73,7 @@ final class SecureAggregationParticipant {
    *
    * @throws IllegalArgumentException if the setup is not what the plan implies
    */
-  SecAggPublicKeys start(int round, SecAggSetup setup, float[] update, long sampleCount) {
+  SecAggPublicKeys start(String runId, int round, SecAggSetup setup, float[] update, long sampleCount) {
     SecAggConfig config = verifiedConfig(round, setup);
     clients.keySet().removeIf(r -> r < round);
     double[] values = new double[update.length];
@@ -80,9 +85,14 @@ final class SecureAggregationParticipant {
     clients.put(round, client);
     log.info("round {}: secure aggregation with {} banks, {} neighbours, threshold {}", round, config.members().size(),
         config.parameters().neighbours(), config.threshold());
-    return SecAggPublicKeys.newBuilder().setMember(memberId)
+    SecAggPublicKeys.Builder advertised = SecAggPublicKeys.newBuilder().setMember(memberId)
         .setEncryptionPublicKey(ByteString.copyFrom(keys.encryptionPublicKey()))
-        .setMaskingPublicKey(ByteString.copyFrom(keys.maskingPublicKey())).build();
+        .setMaskingPublicKey(ByteString.copyFrom(keys.maskingPublicKey()));
+    if (signer != null) {
+      advertised.setSignature(ByteString.copyFrom(signer.sign(runId, round, memberId, keys.encryptionPublicKey(),
+          keys.maskingPublicKey()))).setCertificateDer(ByteString.copyFrom(signer.certificateDer()));
+    }
+    return advertised.build();
   }
 
   /**
@@ -91,13 +101,20 @@ final class SecureAggregationParticipant {
    * @throws IllegalArgumentException or the protocol's rejection if the message is refused; the round's client is
    *     then discarded
    */
-  Optional<SecAggResult> onStage(int round, SecAggTask task) {
+  Optional<SecAggResult> onStage(String runId, int round, SecAggTask task) {
     SecAggClient client = clients.get(round);
     if (client == null) {
       throw new IllegalArgumentException("no secure-aggregation state for round " + round
           + " (this agent restarted or the round was aborted)");
     }
     try {
+      if (signer != null && task.hasKeyDirectory()) {
+        for (SecAggPublicKeys peer : task.getKeyDirectory().getAdvertisedList()) {
+          signer.verify(runId, round, peer.getMember(), peer.getEncryptionPublicKey().toByteArray(),
+              peer.getMaskingPublicKey().toByteArray(), peer.getSignature().toByteArray(),
+              peer.getCertificateDer().toByteArray());
+        }
+      }
       ServerMessage message = decode(round, task);
       if (message instanceof RoundAborted aborted) {
         clients.remove(round);

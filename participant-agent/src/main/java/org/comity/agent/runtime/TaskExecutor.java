@@ -3,6 +3,7 @@ package org.comity.agent.runtime;
 import java.util.List;
 import org.comity.agent.data.BankDataset;
 import org.comity.agent.data.HoldoutSplit;
+import org.comity.agent.pki.SecAggKeySigner;
 import org.comity.agent.privacy.SampleLevelPrivacyLedger;
 import org.comity.agent.training.LocalModel;
 import org.comity.agent.training.LocalStatistics;
@@ -56,13 +57,22 @@ public final class TaskExecutor {
    */
   public TaskExecutor(String memberId, FederationPlan plan, HoldoutSplit data, LocalModel model,
       SampleLevelPrivacyLedger ledger) {
+    this(memberId, plan, data, model, ledger, null);
+  }
+
+  /**
+   * @param signer with the consortium PKI, signs this bank's secure-aggregation keys and checks the other banks';
+   *     {@code null} without a PKI
+   */
+  public TaskExecutor(String memberId, FederationPlan plan, HoldoutSplit data, LocalModel model,
+      SampleLevelPrivacyLedger ledger, SecAggKeySigner signer) {
     if (plan.samplePrivacy().enabled() && ledger == null) {
       throw new IllegalArgumentException("the plan trains with DP-SGD: this bank must set its own epsilon ceiling");
     }
     this.ledger = plan.samplePrivacy().enabled() ? ledger : null;
     this.secure = new SecureAggregationParticipant(memberId, plan.secureAggregation(),
         plan.modelLayout().parameterCount(),
-        plan.bankPrivacy().enabled() ? 1 : plan.secureAggregation().maxSampleCount());
+        plan.bankPrivacy().enabled() ? 1 : plan.secureAggregation().maxSampleCount(), signer);
     this.plan = plan;
     this.data = data;
     this.model = model;
@@ -184,12 +194,12 @@ public final class TaskExecutor {
     var secagg = task.getSecagg();
     if (secagg.hasTrainAndAdvertise()) {
       LocalUpdate update = trainLocally(task, secagg.getTrainAndAdvertise());
-      var keys = secure.start(task.getRound(), secagg.getSetup(), update.delta(), update.samples());
+      var keys = secure.start(task.getRunId(), task.getRound(), secagg.getSetup(), update.delta(), update.samples());
       return java.util.Optional.of(SecAggResult.newBuilder().setAdvertiseKeys(keys).setTrainLoss(update.loss())
           .setTrainingMillis(update.millis()).setDevice(model.deviceDescription())
           .setSampleEpsilonSpent(sampleEpsilonSpent()).build());
     }
-    return secure.onStage(task.getRound(), secagg);
+    return secure.onStage(task.getRunId(), task.getRound(), secagg);
   }
 
   private EvaluateResult evaluate(Task task) {

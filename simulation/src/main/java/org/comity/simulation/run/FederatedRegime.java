@@ -117,7 +117,7 @@ public final class FederatedRegime {
         LocalModel model = models.create(plan, plan.model().initSeed());
         localModels.add(model);
         AgentRunner runner = new AgentRunner(memberId, plan, channel, new TaskExecutor(memberId, plan, splits.get(i), model,
-            ledger(plan, memberId, splits.get(i).training().rows())),
+            ledger(plan, memberId, splits.get(i).training().rows()), transport.signer().apply(memberId)),
             Duration.ofMinutes(1));
         runners.add(runner);
         outcomes.add(agents.submit(runner::run));

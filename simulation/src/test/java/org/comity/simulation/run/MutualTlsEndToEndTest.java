@@ -66,18 +66,29 @@ class MutualTlsEndToEndTest {
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
-        }, "localhost");
+        }, "localhost",
+        bank -> {
+          try {
+            return org.comity.agent.pki.SecAggKeySigner.load(pki.resolve("ca.crt"),
+                dir.resolve(bank).resolve(bank + ".crt"), dir.resolve(bank).resolve(bank + ".key"), Optional.empty());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    // and secure aggregation on: every bank signs its keys with its certificate key and checks the others'
     PreparedConsortium consortium = ConsortiumPreparer.prepare(new SimulationConfig(null, 3, 2, 9,
         FederatedRunEndToEndTest.GERMAN_TRAIN, FederatedRunEndToEndTest.GERMAN_TEST, "label", "iid",
-        dir.resolve("run"), 1));
+        dir.resolve("run"), 1, true));
     // when
     FederatedRegime.Outcome outcome = new FederatedRegime(FederatedRunEndToEndTest.TENSORFLOW, r -> { },
         FederatedRunEndToEndTest.FAST, bank -> null, transport).run(consortium, Duration.ofMinutes(2));
     outcome.coordinator().close();
     // then
     assertTrue(outcome.run().completed(), outcome.run().reason());
-    outcome.rounds().stream().filter(r -> r.round() > 0)
-        .forEach(r -> assertEquals(RoundPhase.COMMITTED, r.outcome(), r.reason()));
+    outcome.rounds().stream().filter(r -> r.round() > 0).forEach(r -> {
+      assertEquals(RoundPhase.COMMITTED, r.outcome(), r.reason());
+      assertEquals(List.of("bank-01", "bank-02", "bank-03"), r.contributors(), "every bank accepted the signed keys");
+    });
 
     // when: the operator revokes bank-03, and bank-03 tries to join a new run with its certificate
     assertEquals(0, CoordinatorMain.execute("member", "revoke", "bank-03", "--pki-dir", pki.toString(),
