@@ -30,7 +30,7 @@ class FederatedRunEndToEndTest {
   static final Path GERMAN_TEST = Path.of("../docs/data/GermanCredit_test.csv");
   static final LocalModelFactory TENSORFLOW = TensorFlowLocalModel.factory(DeviceSelection.cpu(), new SessionThreads(1, 1));
   static final CoordinatorOptions FAST = CoordinatorOptions.defaults().withPort(0)
-      .withPolling(Duration.ofMillis(300), Duration.ofMillis(1500)).withRunId("e2e");
+      .withPolling(Duration.ofMillis(500), Duration.ofSeconds(4)).withRunId("e2e");
 
   @TempDir
   Path out;
