@@ -243,7 +243,8 @@ public final class MemberRegistry implements MemberDirectory, TaskDispatcher {
   @Override
   public synchronized void withdrawRound(int round) {
     for (Member member : byId.values()) {
-      member.mailbox.removeIf(task -> task.getRound() == round);
+      // Abort notices of secure aggregation stay: they let a bank drop its protocol state at once.
+      member.mailbox.removeIf(task -> task.getRound() == round && !(task.hasSecagg() && task.getSecagg().hasAborted()));
     }
   }
 
