@@ -108,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
       log.warn("plaintext transport: members are not authenticated (loopback or isolated test network only)");
     }
     try (CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, revoked,
-        Clock.systemUTC());
+        Clock.systemUTC(), new RoundPrinter());
          MetricsEndpoint metrics = metricsPort < 0 ? null
              : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort)) {
       if (metrics != null) {
@@ -122,6 +122,18 @@ final class RunCommand implements Callable<Integer> {
       System.out.printf("run %s ended: %s%n", server.engine().runId(), outcome.reason());
       server.models().latest().ifPresent(v -> System.out.printf("latest version %d (sha256 %s)%n", v.version(), v.weightsHash()));
       return outcome.completed() ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+  }
+
+  /** One line per finished round on stdout, so the operator watches the run without reading logs. */
+  private static final class RoundPrinter implements org.comity.coordinator.round.RoundListener {
+    @Override
+    public void onRoundFinished(org.comity.coordinator.round.RoundReport report) {
+      String metrics = report.validation() == null ? "" : ", validation ROC-AUC %.4f PR-AUC %.4f".formatted(
+          report.validation().rocAuc(), report.validation().prAuc());
+      System.out.printf("round %d %s: %d contributor(s), %d dropout(s)%s%s%n", report.round(),
+          report.outcome().name().toLowerCase(), report.contributors().size(), report.dropouts().size(), metrics,
+          report.outcome() == org.comity.coordinator.round.RoundPhase.FAILED ? " - " + report.reason() : "");
     }
   }
 
