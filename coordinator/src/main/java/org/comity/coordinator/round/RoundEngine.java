@@ -11,22 +11,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.comity.aggregation.fedavg.WeightedUpdateAccumulator;
-import org.comity.aggregation.metrics.ConfusionCounts;
 import org.comity.aggregation.metrics.EvaluationSummary;
-import org.comity.aggregation.metrics.ScoreHistogram;
-import org.comity.aggregation.normalization.FeatureMoments;
 import org.comity.aggregation.normalization.Normalization;
+import org.comity.aggregation.secagg.RejectionReason;
+import org.comity.aggregation.secagg.SecAggRejectedException;
 import org.comity.coordinator.model.ModelRegistry;
 import org.comity.coordinator.model.ModelVersion;
 import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanHash;
-import org.comity.aggregation.secagg.RejectionReason;
-import org.comity.aggregation.secagg.SecAggRejectedException;
 import org.comity.proto.v1.EvaluateResult;
-import org.comity.proto.v1.SecAggResult;
-import org.comity.proto.v1.SecAggTask;
 import org.comity.proto.v1.EvaluateTask;
 import org.comity.proto.v1.ModelWeights;
+import org.comity.proto.v1.SecAggResult;
+import org.comity.proto.v1.SecAggTask;
 import org.comity.proto.v1.StatsResult;
 import org.comity.proto.v1.StatsTask;
 import org.comity.proto.v1.SubmitResultRequest;
@@ -209,32 +206,7 @@ public final class RoundEngine {
 
   private void acceptStatistics(ActiveRound round, String memberId, StatsResult stats) throws ResultRejectedException {
     expectPhase(round, RoundPhase.COLLECTING_STATISTICS, "statistics");
-    int width = plan.inputWidth();
-    if (stats.getFeaturesCount() != width) {
-      throw invalid("wrong_length", "statistics have %d columns, the plan has %d model inputs"
-          .formatted(stats.getFeaturesCount(), width));
-    }
-    if (stats.getRows() == 0 || stats.getPositives() > stats.getRows()) {
-      throw invalid("bad_counts", "statistics report %d rows and %d positives"
-          .formatted(stats.getRows(), stats.getPositives()));
-    }
-    List<FeatureMoments> columns = new ArrayList<>(width);
-    for (int i = 0; i < width; i++) {
-      var m = stats.getFeatures(i);
-      if (m.getCount() > stats.getRows()) {
-        throw invalid("bad_counts", "column %d reports %d values in %d rows".formatted(i, m.getCount(), stats.getRows()));
-      }
-      try {
-        columns.add(new FeatureMoments(m.getCount(), m.getSum(), m.getSumOfSquares()));
-      } catch (IllegalArgumentException e) {
-        throw invalid("bad_moments", "column %d: %s".formatted(i, e.getMessage()));
-      }
-    }
-    for (int i = 0; i < width; i++) {
-      round.moments.set(i, round.moments.get(i).plus(columns.get(i)));
-    }
-    round.rows += stats.getRows();
-    round.positives += stats.getPositives();
+    round.statistics.add(stats);
     round.accept(memberId);
   }
 
@@ -278,27 +250,7 @@ public final class RoundEngine {
   private void acceptEvaluation(ActiveRound round, String memberId, EvaluateResult result)
       throws ResultRejectedException {
     expectPhase(round, RoundPhase.EVALUATING, "an evaluation");
-    ScoreHistogram histogram;
-    ConfusionCounts confusion;
-    try {
-      histogram = ScoreHistogram.fromCounts(
-          result.getPositiveBinsList().stream().mapToLong(Long::longValue).toArray(),
-          result.getNegativeBinsList().stream().mapToLong(Long::longValue).toArray());
-      confusion = new ConfusionCounts(result.getTruePositives(), result.getFalsePositives(),
-          result.getTrueNegatives(), result.getFalseNegatives());
-    } catch (IllegalArgumentException e) {
-      throw invalid("bad_evaluation", e.getMessage());
-    }
-    if (confusion.total() != histogram.positiveTotal() + histogram.negativeTotal()) {
-      throw invalid("bad_evaluation", "confusion counts cover %d examples, the histogram %d"
-          .formatted(confusion.total(), histogram.positiveTotal() + histogram.negativeTotal()));
-    }
-    if (!Double.isFinite(result.getLossSum()) || result.getLossSum() < 0) {
-      throw invalid("bad_evaluation", "loss sum is " + result.getLossSum());
-    }
-    round.histogram.merge(histogram);
-    round.confusion = round.confusion.plus(confusion);
-    round.evalLossSum += result.getLossSum();
+    round.evaluation.add(result);
     round.accept(memberId);
   }
 
@@ -599,10 +551,10 @@ public final class RoundEngine {
           .formatted(round.accepted.size(), quorum, round.dropouts));
       return;
     }
-    normalization = Normalization.fromMoments(round.moments, round.rows, round.positives);
+    normalization = round.statistics.normalization();
     round.phase = RoundPhase.COMMITTED;
     transition(round, RoundPhase.COMMITTED, "normalisation fixed from %d rows of %d member(s); global positive rate %.5f"
-        .formatted(round.rows, round.accepted.size(), normalization.positiveRate()));
+        .formatted(round.statistics.rows(), round.accepted.size(), normalization.positiveRate()));
     finishRound(round, now, -1, null);
   }
 
@@ -651,7 +603,7 @@ public final class RoundEngine {
 
   private void commit(ActiveRound round, Instant now) {
     EvaluationSummary validation = round.accepted.isEmpty() ? null
-        : EvaluationSummary.of(round.histogram, round.confusion, round.evalLossSum, plan.evaluation().threshold());
+        : round.evaluation.summary(plan.evaluation().threshold());
     globalVersion++;
     globalWeights = round.candidate;
     List<String> participants = new ArrayList<>(round.contributors);
@@ -786,9 +738,7 @@ public final class RoundEngine {
     final List<String> contributors = new ArrayList<>();
     final Map<String, String> dropouts = new LinkedHashMap<>();
     // statistics
-    final List<FeatureMoments> moments = new ArrayList<>(Collections.nCopies(plan.inputWidth(), FeatureMoments.EMPTY));
-    long rows;
-    long positives;
+    final StatisticsTally statistics = new StatisticsTally(plan.inputWidth());
     // training
     WeightedUpdateAccumulator updates;
     SecureAggregationRound secure;
@@ -800,9 +750,7 @@ public final class RoundEngine {
     long slowestTrainingMillis;
     float[] candidate;
     // evaluation
-    final ScoreHistogram histogram = new ScoreHistogram();
-    ConfusionCounts confusion = ConfusionCounts.EMPTY;
-    double evalLossSum;
+    final EvaluationTally evaluation = new EvaluationTally();
 
     ActiveRound(int round, int attempt, Instant startedAt, Instant selectionDeadline) {
       this.round = round;
