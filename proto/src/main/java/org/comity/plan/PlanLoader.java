@@ -90,11 +90,6 @@ public final class PlanLoader {
     BankPrivacySpec bankPrivacy = readPrivacy(privacy.child("bank_level"), rounds);
     SampleLevelPrivacySpec samplePrivacy = readSamplePrivacy(privacy.child("sample_level"), training);
     privacy.rejectUnknownKeys();
-    if (bankPrivacy.enabled() && bankPrivacy.adaptiveClipping() && secureAggregation.enabled()) {
-      root.problem("privacy", "bank_level.adaptive_clipping needs the coordinator to see whether each update was "
-          + "clipped; with secure_aggregation that bit would have to travel masked, which is not supported yet: "
-          + "use a fixed clip_norm with secure aggregation");
-    }
     root.rejectUnknownKeys();
     FederationPlan plan = new FederationPlan(name, features, label, model, training, rounds, evaluation,
         secureAggregation, bankPrivacy, samplePrivacy);

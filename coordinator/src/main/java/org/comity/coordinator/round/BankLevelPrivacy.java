@@ -41,6 +41,11 @@ final class BankLevelPrivacy {
     }
   }
 
+  /** Whether the clip norm adapts; banks then also report whether their update fit unclipped. */
+  boolean adaptive() {
+    return adaptiveClip != null;
+  }
+
   /** The clip norm of the next round. */
   double clipNorm() {
     return adaptiveClip == null ? spec.clipNorm() : adaptiveClip.clipNorm();

@@ -98,6 +98,11 @@ public final class RoundEngine {
         ? new BankLevelPrivacy(plan.bankPrivacy(), plan.rounds().minMembersToStart()) : null;
   }
 
+  /** The bank-level clip norm of the next round (0 without bank-level DP). */
+  public synchronized double bankClipNorm() {
+    return clipNorm();
+  }
+
   /** Bank-level epsilon spent so far (0 without bank-level DP). */
   public synchronized double epsilonSpent() {
     return privacy == null ? 0.0 : privacy.epsilonSpent();
@@ -389,7 +394,12 @@ public final class RoundEngine {
   private void finishSecureTraining(ActiveRound round, Instant now) {
     var result = round.secure.result().orElseThrow();
     if (privacy != null) {
-      round.candidate = applyPrivately(result.weightedSum(), round, result.contributors().size());
+      double[] sum = result.weightedSum();
+      if (privacy.adaptive()) {
+        round.unclippedUpdates = (int) Math.round(Math.max(0, sum[parameterCount]));
+        sum = java.util.Arrays.copyOf(sum, parameterCount);
+      }
+      round.candidate = applyPrivately(sum, round, result.contributors().size());
     } else {
       double[] mean = result.weightedMean();
       float[] candidate = new float[globalWeights.length];
@@ -498,7 +508,9 @@ public final class RoundEngine {
           .formatted(chosen.size(), chosen));
     } else if (plan.secureAggregation().enabled()) {
       try {
-        round.secure = SecureAggregationRound.start(round.round, chosen, plan.secureAggregation(), parameterCount,
+        // With adaptive clipping each bank appends its "fit unclipped" bit: the sum is the count, no bit is seen alone.
+        int vectorLength = parameterCount + (privacy != null && privacy.adaptive() ? 1 : 0);
+        round.secure = SecureAggregationRound.start(round.round, chosen, plan.secureAggregation(), vectorLength,
             privacy == null ? plan.secureAggregation().maxSampleCount() : 1);
       } catch (IllegalArgumentException e) {
         fail(round, now, "secure aggregation cannot run with these %d bank(s): %s".formatted(chosen.size(), e.getMessage()));

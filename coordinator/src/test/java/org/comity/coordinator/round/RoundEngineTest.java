@@ -435,17 +435,6 @@ class RoundEngineTest {
   }
 
   @Test
-  void adaptiveClippingWithSecureAggregation_isRefusedWithTheReason() {
-    PlanException e = assertThrows(PlanException.class, () -> PlanLoader.parse(PLAN.formatted(1, 3, 4, "all") + """
-        secure_aggregation: {enabled: true}
-        privacy:
-          bank_level: {enabled: true, clip_norm: 1.0, noise_multiplier: 1.0, delta: 0.01, adaptive_clipping: true}
-        """, "test"));
-    assertTrue(e.getMessage().contains("adaptive_clipping needs the coordinator to see whether each update was clipped"),
-        e.getMessage());
-  }
-
-  @Test
   void privacySettings_areValidatedWhenThePlanLoads() {
     PlanException e = assertThrows(PlanException.class, () -> PlanLoader.parse(PLAN.formatted(1, 1, 4, "all") + """
         privacy:

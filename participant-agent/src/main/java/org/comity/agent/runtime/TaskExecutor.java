@@ -71,7 +71,7 @@ public final class TaskExecutor {
     }
     this.ledger = plan.samplePrivacy().enabled() ? ledger : null;
     this.secure = new SecureAggregationParticipant(memberId, plan.secureAggregation(),
-        plan.modelLayout().parameterCount(),
+        plan.modelLayout().parameterCount() + (adaptiveClipBit(plan) ? 1 : 0),
         plan.bankPrivacy().enabled() ? 1 : plan.secureAggregation().maxSampleCount(), signer);
     this.plan = plan;
     this.data = data;
@@ -127,6 +127,11 @@ public final class TaskExecutor {
     return stats.build();
   }
 
+  /** With bank-level DP and adaptive clipping, a bank's masked vector ends with its "fit unclipped" bit. */
+  private static boolean adaptiveClipBit(FederationPlan plan) {
+    return plan.bankPrivacy().enabled() && plan.bankPrivacy().adaptiveClipping();
+  }
+
   /** Why this bank will not train this task (its own DP ceiling), or {@code null}. */
   private String privacyRefusal(Task task) {
     boolean trains = task.hasTrain() || (task.hasSecagg() && task.getSecagg().hasTrainAndAdvertise());
@@ -143,7 +148,7 @@ public final class TaskExecutor {
   }
 
   /** One round of local training from the task's global model. */
-  private record LocalUpdate(float[] delta, long samples, double loss, long millis) {}
+  private record LocalUpdate(float[] delta, long samples, double loss, long millis, boolean clipped) {}
 
   private LocalUpdate trainLocally(Task task, org.comity.proto.v1.TrainTask train) {
     float[] global = weights(train.getGlobalModel());
@@ -164,9 +169,12 @@ public final class TaskExecutor {
         String.format("%.5f", outcome.meanLoss()));
     long weight = outcome.samples();
     double loss = Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0;
+    boolean clipped = false;
     if (train.getClipNorm() > 0) {
       // Bank-level DP: bound this bank's influence before anything leaves it, and weigh it like every other bank.
-      delta = L2Clipping.clip(delta, train.getClipNorm()).values();
+      var bounded = L2Clipping.clip(delta, train.getClipNorm());
+      delta = bounded.values();
+      clipped = bounded.wasClipped();
       weight = 1;
     }
     if (ledger != null) {
@@ -175,7 +183,7 @@ public final class TaskExecutor {
       weight = 1;
       loss = 0.0;
     }
-    return new LocalUpdate(delta, weight, loss, outcome.millis());
+    return new LocalUpdate(delta, weight, loss, outcome.millis(), clipped);
   }
 
   private TrainResult train(Task task) {
@@ -194,7 +202,12 @@ public final class TaskExecutor {
     var secagg = task.getSecagg();
     if (secagg.hasTrainAndAdvertise()) {
       LocalUpdate update = trainLocally(task, secagg.getTrainAndAdvertise());
-      var keys = secure.start(task.getRunId(), task.getRound(), secagg.getSetup(), update.delta(), update.samples());
+      float[] contribution = update.delta();
+      if (adaptiveClipBit(plan)) {
+        contribution = java.util.Arrays.copyOf(contribution, contribution.length + 1);
+        contribution[contribution.length - 1] = update.clipped() ? 0f : 1f;
+      }
+      var keys = secure.start(task.getRunId(), task.getRound(), secagg.getSetup(), contribution, update.samples());
       return java.util.Optional.of(SecAggResult.newBuilder().setAdvertiseKeys(keys).setTrainLoss(update.loss())
           .setTrainingMillis(update.millis()).setDevice(model.deviceDescription())
           .setSampleEpsilonSpent(sampleEpsilonSpent()).build());

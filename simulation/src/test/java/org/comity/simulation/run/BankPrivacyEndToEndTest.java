@@ -44,4 +44,28 @@ class BankPrivacyEndToEndTest {
     assertEquals(two, rounds.get(1).epsilonSpent(), 1e-9);
     assertEquals(two, versions.get(versions.size() - 1).epsilonSpent(), 1e-9, "stored with the model version");
   }
+
+  @Test
+  void adaptiveClippingUnderSecureAggregation_countsUnclippedUpdatesInsideTheMask_andMovesTheClipNorm() throws Exception {
+    // given: 4 banks, secure aggregation, bank-level DP with adaptive clipping from a clip norm far below the updates
+    PreparedConsortium prepared = ConsortiumPreparer.prepare(new SimulationConfig(null, 4, 3, 6,
+        FederatedRunEndToEndTest.GERMAN_TRAIN, FederatedRunEndToEndTest.GERMAN_TEST, "label", "iid", out, 1, true));
+    FederationPlan base = prepared.plan();
+    double initialClip = 1e-4;
+    FederationPlan plan = new FederationPlan(base.name(), base.features(), base.label(), base.model(), base.training(),
+        base.rounds(), base.evaluation(), base.secureAggregation(),
+        new BankPrivacySpec(true, initialClip, 0.01, 1.0, 1e6, 1e-3, true, 0.5, 0.2, 0.05), base.samplePrivacy());
+    PreparedConsortium consortium = new PreparedConsortium(plan, prepared.banks(), prepared.testCsv(), "adaptive");
+    // when
+    FederatedRegime.Outcome outcome = new FederatedRegime(FederatedRunEndToEndTest.TENSORFLOW, r -> { },
+        FederatedRunEndToEndTest.FAST).run(consortium, Duration.ofMinutes(3));
+    double clipAfter = outcome.coordinator().engine().bankClipNorm();
+    outcome.coordinator().close();
+    // then: every round committed through the secure path, and since no update fit under the clip norm (the masked
+    // count of unclipped updates was 0) the norm grew geometrically: exp(0.2 * 0.5) per round, three rounds
+    List<RoundReport> rounds = outcome.rounds().stream().filter(r -> r.round() > 0).toList();
+    assertEquals(3, rounds.size());
+    rounds.forEach(r -> assertTrue(r.reason().contains("committed"), r.reason()));
+    assertEquals(initialClip * Math.exp(0.3), clipAfter, initialClip * 0.05);
+  }
 }
