@@ -2,7 +2,6 @@ package org.comity.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -170,7 +169,7 @@ final class PlanNode {
     if (value == null) {
       return defaultValue;
     }
-    Duration parsed = parseDuration(value.asText().trim());
+    Duration parsed = DurationText.parse(value.asText()).orElse(null);
     if (parsed == null) {
       problem(key, "value '%s' is not a duration: use e.g. 500ms, 90s, 5m, 1h".formatted(value.asText()));
       return defaultValue;
@@ -213,27 +212,6 @@ final class PlanNode {
       if (!known.contains(name)) {
         problem(name, "unknown key; allowed keys here: " + known);
       }
-    }
-  }
-
-  static Duration parseDuration(String text) {
-    try {
-      if (text.startsWith("PT") || text.startsWith("pt")) {
-        return Duration.parse(text.toUpperCase(Locale.ROOT));
-      }
-      String lower = text.toLowerCase(Locale.ROOT);
-      if (lower.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(lower.substring(0, lower.length() - 2).trim()));
-      }
-      long amount = Long.parseLong(lower.substring(0, lower.length() - 1).trim());
-      return switch (lower.charAt(lower.length() - 1)) {
-        case 's' -> Duration.ofSeconds(amount);
-        case 'm' -> Duration.ofMinutes(amount);
-        case 'h' -> Duration.ofHours(amount);
-        default -> null;
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      return null;
     }
   }
 

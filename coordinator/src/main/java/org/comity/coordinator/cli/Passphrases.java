@@ -12,6 +12,8 @@ import java.nio.file.Path;
  */
 final class Passphrases {
   static final String ENVIRONMENT_VARIABLE = "COMITY_CA_PASSPHRASE";
+  /** Shortest passphrase accepted from any source: the CA key is only as strong as it. */
+  static final int MIN_LENGTH = 12;
 
   private Passphrases() {}
 
@@ -19,17 +21,14 @@ final class Passphrases {
     if (file != null) {
       try {
         String text = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
-        if (text.isEmpty()) {
-          throw new ExitCodes.BadInputException("the passphrase file %s is empty".formatted(file));
-        }
-        return text.toCharArray();
+        return checked(text.toCharArray(), "the passphrase in " + file);
       } catch (IOException e) {
         throw new ExitCodes.BadInputException("cannot read the passphrase file %s: %s".formatted(file, e.getMessage()));
       }
     }
     String fromEnvironment = System.getenv(ENVIRONMENT_VARIABLE);
     if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
-      return fromEnvironment.toCharArray();
+      return checked(fromEnvironment.toCharArray(), "$" + ENVIRONMENT_VARIABLE);
     }
     Console console = System.console();
     if (console == null) {
@@ -37,9 +36,15 @@ final class Passphrases {
           + "in a terminal").formatted(purpose, ENVIRONMENT_VARIABLE));
     }
     char[] typed = console.readPassword("Passphrase for the %s: ", purpose);
-    if (typed == null || typed.length < 12) {
-      throw new ExitCodes.BadInputException("the passphrase must have at least 12 characters");
+    return checked(typed == null ? new char[0] : typed, "the passphrase typed");
+  }
+
+  private static char[] checked(char[] passphrase, String source) throws ExitCodes.BadInputException {
+    if (passphrase.length < MIN_LENGTH) {
+      java.util.Arrays.fill(passphrase, '\0');
+      throw new ExitCodes.BadInputException("%s is too short: a passphrase needs at least %d characters"
+          .formatted(source, MIN_LENGTH));
     }
-    return typed;
+    return passphrase;
   }
 }

@@ -3,12 +3,11 @@ package org.comity.coordinator.model;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.comity.aggregation.metrics.EvaluationSummary;
 import org.comity.aggregation.normalization.Normalization;
+import org.comity.wire.PackedFloats;
 
 /**
  * A committed global model: its weights, the normalisation it expects, its federated validation metrics and its
@@ -100,10 +99,9 @@ public final class ModelVersion {
   }
 
   private static String sha256(float[] values) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asFloatBuffer().put(values);
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(PackedFloats.pack(values).toByteArray()));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

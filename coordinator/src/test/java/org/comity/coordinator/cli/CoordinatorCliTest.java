@@ -66,6 +66,15 @@ class CoordinatorCliTest {
   }
 
   @Test
+  void caInit_withAShortPassphrase_isRefused_andWritesNothing() throws Exception {
+    Path passphrase = Files.writeString(dir.resolve("pass.txt"), "short\n");
+    Run result = run("ca", "init", "--pki-dir", dir.resolve("pki").toString(), "--passphrase-file", passphrase.toString());
+    assertEquals(2, result.exitCode());
+    assertTrue(result.err().contains("too short: a passphrase needs at least 12 characters"), result.err());
+    assertTrue(!Files.exists(dir.resolve("pki").resolve("ca.key")));
+  }
+
+  @Test
   void run_nonLoopbackBindWithoutTls_isRefused_exit2() throws Exception {
     Path plan = Files.writeString(dir.resolve("plan.yaml"), "label: y\nfeatures: [{name: a}]\n");
     Run result = run("run", "--plan", plan.toString(), "--bind", "0.0.0.0", "--port", "0");

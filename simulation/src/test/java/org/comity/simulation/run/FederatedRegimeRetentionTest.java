@@ -3,6 +3,7 @@ package org.comity.simulation.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +28,15 @@ class FederatedRegimeRetentionTest {
         FederatedRunEndToEndTest.FAST);
     // when
     try (CoordinatorServer coordinator = regime.run(consortium, Duration.ofMinutes(5)).coordinator()) {
-      WeakReference<FederatedRegime> weakRegime = new WeakReference<>(regime);
+      ReferenceQueue<FederatedRegime> collected = new ReferenceQueue<>();
+      WeakReference<FederatedRegime> weakRegime = new WeakReference<>(regime, collected);
       regime = null;
+      // Await the collector's notice that the regime is gone (bounded), instead of sleeping between collections.
       for (int attempt = 0; attempt < 20 && weakRegime.get() != null; attempt++) {
         System.gc();
-        Thread.sleep(100);
+        if (collected.remove(100) != null) {
+          break;
+        }
       }
       // then
       assertEquals(1, coordinator.engine().reports().stream().filter(r -> r.round() == 1).count());
