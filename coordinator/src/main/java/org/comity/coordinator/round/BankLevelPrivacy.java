@@ -31,6 +31,7 @@ final class BankLevelPrivacy {
   private RdpAccountant ledger = RdpAccountant.withDefaultOrders();
   private AdaptiveClipNorm adaptiveClip;
   private double epsilonSpent;
+  private int roundsAccounted;
 
   BankLevelPrivacy(BankPrivacySpec spec, int expectedBanks) {
     this.spec = spec;
@@ -85,8 +86,30 @@ final class BankLevelPrivacy {
 
   /** Accounts one round: its release is about to be computed from the sampled banks' updates. */
   void accountRound() {
+    roundsAccounted++;
     ledger = ledger.compose(oneRound());
     epsilonSpent = ledger.epsilon(spec.delta()).epsilon();
+  }
+
+  /** Rounds charged to the ledger so far. */
+  int roundsAccounted() {
+    return roundsAccounted;
+  }
+
+  /**
+   * Restores the state a run had reached before a restart: every round has the same parameters, so the ledger is
+   * the composition of {@code rounds} of them; the adaptive clip norm continues from where it stood.
+   */
+  void restore(int rounds, double clipNorm) {
+    roundsAccounted = rounds;
+    ledger = RdpAccountant.withDefaultOrders();
+    if (rounds > 0) {
+      ledger = ledger.compose(new PoissonGaussianStep(spec.participationRate(), spec.noiseMultiplier(), rounds));
+    }
+    epsilonSpent = rounds == 0 ? 0.0 : ledger.epsilon(spec.delta()).epsilon();
+    if (adaptiveClip != null && clipNorm > 0) {
+      adaptiveClip = AdaptiveClipNorm.start(clipNorm, adaptiveClip.params());
+    }
   }
 
   /** Clips one bank's update to the round's norm (the coordinator does not trust the bank's own clipping). */

@@ -80,9 +80,33 @@ public final class RoundEngine {
   /** Bank-level DP of the run, or null when off. */
   private final BankLevelPrivacy privacy;
   private final Instant runStartedAt;
+  private final RunJournal journal;
+  /** After a restart: the round that was in flight, to be resumed (or failed and retried) first. */
+  private InFlightRound resumeFrom;
+  /** A round to run next under its own number with a fixed set of banks (a retry after a restart). */
+  private RetryPlan retry;
+  /** After a restart: banks of the last rounds that the first selection waits for (up to the join timeout). */
+  private List<String> awaitAfterRestart = List.of();
 
   public RoundEngine(String runId, FederationPlan plan, Clock clock, MemberDirectory members,
       TaskDispatcher dispatcher, ModelRegistry registry) {
+    this(runId, plan, clock, members, dispatcher, registry, RunJournal.NONE);
+  }
+
+  /**
+   * A new run, recorded in {@code journal} as it goes.
+   *
+   * @throws JournalException if the run's start cannot be recorded
+   */
+  public RoundEngine(String runId, FederationPlan plan, Clock clock, MemberDirectory members,
+      TaskDispatcher dispatcher, ModelRegistry registry, RunJournal journal) {
+    this(runId, plan, clock, members, dispatcher, registry, journal, false);
+    journal.runStarted(runId, plan, planHash, runStartedAt);
+  }
+
+  private RoundEngine(String runId, FederationPlan plan, Clock clock, MemberDirectory members,
+      TaskDispatcher dispatcher, ModelRegistry registry, RunJournal journal, boolean resumed) {
+    this.journal = journal;
     this.runId = runId;
     this.plan = plan;
     this.planHash = PlanHash.of(plan);
@@ -96,6 +120,62 @@ public final class RoundEngine {
     this.runStartedAt = clock.instant();
     this.privacy = plan.bankPrivacy().enabled()
         ? new BankLevelPrivacy(plan.bankPrivacy(), plan.rounds().minMembersToStart()) : null;
+  }
+
+  /**
+   * Resumes a run from its journal after the coordinator stopped: the committed versions go back into
+   * {@code registry}, the counters and the privacy ledger are restored, and the round that was in flight is run
+   * again with the same banks (they resend the results they kept, so nothing is retrained) or, if it was in a
+   * secure-aggregation stage whose secrets only the stopped process held, failed with that reason and retried.
+   *
+   * @throws IllegalArgumentException if the journal's run is bound to another plan
+   */
+  public static RoundEngine resume(RecoveredRun run, FederationPlan plan, Clock clock, MemberDirectory members,
+      TaskDispatcher dispatcher, ModelRegistry registry, RunJournal journal) {
+    String planHash = PlanHash.of(plan);
+    if (!planHash.equals(run.planHash())) {
+      throw new IllegalArgumentException("run %s is bound to plan %s, not to this plan %s".formatted(run.runId(),
+          run.planHash(), planHash));
+    }
+    RoundEngine engine = new RoundEngine(run.runId(), plan, clock, members, dispatcher, registry, journal, true);
+    engine.restore(run);
+    return engine;
+  }
+
+  private void restore(RecoveredRun run) {
+    for (ModelVersion version : run.versions()) {
+      registry.add(version);
+    }
+    normalization = run.normalization();
+    reports.addAll(run.reports());
+    EngineCheckpoint checkpoint = run.checkpoint();
+    if (checkpoint != null) {
+      nextTrainingRound = checkpoint.nextTrainingRound();
+      committedRounds = checkpoint.committedRounds();
+      failedRounds = checkpoint.failedRounds();
+      statisticsAttempts = checkpoint.statisticsAttempts();
+      if (privacy != null) {
+        privacy.restore(checkpoint.privacyRoundsAccounted(), checkpoint.clipNorm());
+      }
+    }
+    if (!run.versions().isEmpty()) {
+      ModelVersion latest = run.versions().get(run.versions().size() - 1);
+      globalVersion = latest.version();
+      globalWeights = latest.weights();
+    }
+    resumeFrom = run.inFlight();
+    java.util.Set<String> await = new java.util.TreeSet<>();
+    if (!run.reports().isEmpty()) {
+      await.addAll(run.reports().get(run.reports().size() - 1).selected());
+    }
+    if (resumeFrom != null) {
+      await.addAll(resumeFrom.selected());
+    }
+    awaitAfterRestart = List.copyOf(await);
+    log.info("run {} resumed from its journal: version {}, {} committed and {} failed round(s), {}", runId,
+        globalVersion, committedRounds, failedRounds, resumeFrom == null ? "no round was in flight"
+            : "round %d (attempt %d) was in %s".formatted(resumeFrom.round(), resumeFrom.attempt(),
+                resumeFrom.lastPhase()));
   }
 
   /** The bank-level clip norm of the next round (0 without bank-level DP). */
@@ -437,6 +517,17 @@ public final class RoundEngine {
   }
 
   private boolean startNextRound(Instant now) {
+    if (resumeFrom != null) {
+      return resumeInFlight(now);
+    }
+    if (retry != null) {
+      RetryPlan plan = retry;
+      retry = null;
+      active = new ActiveRound(plan.round(), plan.attempt(), now, now.plus(this.plan.rounds().joinTimeout()));
+      active.fixedSelection = plan.banks();
+      transition(active, RoundPhase.SELECTING, plan.reason());
+      return true;
+    }
     if (normalization == null) {
       if (statisticsAttempts >= MAX_STATISTICS_ATTEMPTS) {
         finishRun(false, "the statistics round failed %d times; see the round reports".formatted(statisticsAttempts));
@@ -462,9 +553,69 @@ public final class RoundEngine {
     return true;
   }
 
+  /**
+   * The first step after a restart: the round that was in flight runs again under its number with the same banks
+   * (they resend their kept results), or, when it was inside secure aggregation, is failed and retried.
+   */
+  private boolean resumeInFlight(Instant now) {
+    InFlightRound lost = resumeFrom;
+    resumeFrom = null;
+    if (lost.round() == 0 || normalization == null) {
+      // The statistics round asks every bank again; its answers are cheap and deterministic.
+      log.info("the statistics round was in flight when the coordinator stopped; it starts again");
+      return true;
+    }
+    nextTrainingRound = Math.max(nextTrainingRound, lost.round() + 1);
+    boolean selected = !lost.selected().isEmpty();
+    if (privacy != null && selected) {
+      // The lost attempt may already have released a noised aggregate (to the evaluating banks): charge it.
+      privacy.accountRound();
+    }
+    if (lost.secure() && selected) {
+      ActiveRound failed = new ActiveRound(lost.round(), lost.attempt(), now, now);
+      failed.selected.addAll(lost.selected());
+      failed.phase = lost.lastPhase();
+      failed.phaseBefore = lost.lastPhase();
+      active = failed;
+      String why = ("the coordinator restarted during secure aggregation (last phase %s): the key shares and masked "
+          + "inputs were held only by the stopped process").formatted(lost.lastPhase());
+      retry = new RetryPlan(lost.round(), lost.attempt() + 1, lost.selected(),
+          "retry after a coordinator restart (%s); the same %d bank(s) resend the updates they kept"
+              .formatted(why, lost.selected().size()));
+      fail(failed, now, why + "; retried as attempt " + (lost.attempt() + 1));
+      return true;
+    }
+    active = new ActiveRound(lost.round(), lost.attempt(), now, now.plus(plan.rounds().joinTimeout()));
+    if (selected) {
+      active.fixedSelection = lost.selected();
+    }
+    transition(active, RoundPhase.SELECTING, ("resumed after a coordinator restart: round %d was in %s; %s")
+        .formatted(lost.round(), lost.lastPhase(), selected
+            ? "asking the same %d bank(s) again, which resend the results they kept".formatted(lost.selected().size())
+            : "it had not chosen its banks yet"));
+    return true;
+  }
+
   private boolean select(ActiveRound round, Instant now) {
     List<String> connected = members.connectedMembers();
     boolean statistics = round.round == 0;
+    List<String> awaited = round.fixedSelection != null ? round.fixedSelection : awaitAfterRestart;
+    if (!awaited.isEmpty() && now.isBefore(round.stageDeadline) && !connected.containsAll(awaited)) {
+      // After a restart the banks reconnect one by one: choosing before they are back would change the round.
+      return false;
+    }
+    awaitAfterRestart = List.of();
+    if (round.fixedSelection != null) {
+      List<String> back = new ArrayList<>(round.fixedSelection);
+      back.retainAll(connected);
+      int needed = statistics ? plan.rounds().minMembersToStart() : plan.rounds().minQuorum();
+      if (back.size() < needed) {
+        fail(round, now, "only %d of the round's %d bank(s) reconnected by the join timeout, need %d"
+            .formatted(back.size(), round.fixedSelection.size(), needed));
+        return true;
+      }
+      return dispatchSelection(round, now, back, connected.size(), statistics);
+    }
     int needed = statistics ? plan.rounds().minMembersToStart() : plan.rounds().minQuorum();
     if (connected.size() < needed) {
       if (!now.isBefore(round.stageDeadline)) {
@@ -496,7 +647,23 @@ public final class RoundEngine {
       chosen = new ArrayList<>(shuffled.subList(0, perRound));
       Collections.sort(chosen);
     }
+    return dispatchSelection(round, now, chosen, connected.size(), statistics);
+  }
+
+  /** Records the chosen banks and sends them their tasks (training, secure aggregation or statistics). */
+  private boolean dispatchSelection(ActiveRound round, Instant now, List<String> chosen, int connectedCount,
+      boolean statistics) {
+    if (round.population == 0) {
+      round.population = connectedCount;
+    }
     round.selected.addAll(chosen);
+    boolean secure = !statistics && plan.secureAggregation().enabled();
+    try {
+      journal.roundSelected(runId, round.round, round.attempt, chosen, secure);
+    } catch (JournalException e) {
+      stopOnJournalFailure(e);
+      return true;
+    }
     if (statistics) {
       round.stageDeadline = now.plus(plan.rounds().deadline());
       for (String member : chosen) {
@@ -531,7 +698,7 @@ public final class RoundEngine {
         privacy.accountRound();
       }
       transition(round, RoundPhase.TRAINING, ("sampled %d of %d connected member(s): %s; secure aggregation with %d "
-          + "neighbours, threshold %d; deadline %s").formatted(chosen.size(), connected.size(), chosen,
+          + "neighbours, threshold %d; deadline %s").formatted(chosen.size(), connectedCount, chosen,
           config.parameters().neighbours(), config.threshold(), round.stageDeadline));
     } else {
       round.stageDeadline = now.plus(plan.rounds().deadline());
@@ -549,7 +716,7 @@ public final class RoundEngine {
         privacy.accountRound();
       }
       transition(round, RoundPhase.TRAINING, "sampled %d of %d connected member(s): %s; deadline %s%s"
-          .formatted(chosen.size(), connected.size(), chosen, round.stageDeadline, privacy == null ? ""
+          .formatted(chosen.size(), connectedCount, chosen, round.stageDeadline, privacy == null ? ""
               : "; bank-level epsilon after this round %.4f of %s".formatted(privacy.epsilonSpent(),
                   plan.bankPrivacy().targetEpsilon())));
     }
@@ -563,11 +730,18 @@ public final class RoundEngine {
           .formatted(round.accepted.size(), quorum, round.dropouts));
       return;
     }
-    normalization = round.statistics.normalization();
+    Normalization fixed = round.statistics.normalization();
+    try {
+      journal.normalizationFixed(runId, fixed);
+    } catch (JournalException e) {
+      stopOnJournalFailure(e);
+      return;
+    }
+    normalization = fixed;
     round.phase = RoundPhase.COMMITTED;
     transition(round, RoundPhase.COMMITTED, "normalisation fixed from %d rows of %d member(s); global positive rate %.5f"
         .formatted(round.statistics.rows(), round.accepted.size(), normalization.positiveRate()));
-    finishRound(round, now, -1, null);
+    finishRound(round, now, null, null);
   }
 
   private void finishTraining(ActiveRound round, Instant now) {
@@ -622,7 +796,6 @@ public final class RoundEngine {
     Collections.sort(participants);
     ModelVersion version = new ModelVersion(globalVersion, runId, planHash, round.round, globalWeights,
         normalization, validation, participants, now, epsilonSpent());
-    registry.add(version);
     committedRounds++;
     String metrics = validation == null ? "no member evaluated it"
         : "validation ROC-AUC %.4f, PR-AUC %.4f on %d holdout examples of %d member(s)"
@@ -630,10 +803,7 @@ public final class RoundEngine {
     round.phase = RoundPhase.COMMITTED;
     transition(round, RoundPhase.COMMITTED, "version %d committed (%s); %s"
         .formatted(globalVersion, version.weightsHash().substring(0, 12), metrics));
-    for (RoundListener listener : listeners) {
-      listener.onCommitted(version);
-    }
-    finishRound(round, now, globalVersion, validation);
+    finishRound(round, now, version, validation);
   }
 
   private void fail(ActiveRound round, Instant now, String reason) {
@@ -650,27 +820,73 @@ public final class RoundEngine {
       failedRounds++;
     }
     transition(round, RoundPhase.FAILED, reason + "; the next round starts from version " + globalVersion);
-    finishRound(round, now, -1, null);
+    finishRound(round, now, null, null);
   }
 
-  private void finishRound(ActiveRound round, Instant now, long version, EvaluationSummary validation) {
+  /**
+   * Ends the round: its report (and, when it committed, the new version) is made durable first; only then do the
+   * registry and the listeners hear of it and can the next round start.
+   */
+  private void finishRound(ActiveRound round, Instant now, ModelVersion committed, EvaluationSummary validation) {
     RoundPhase outcomePhase = round.phase;
     String reason = round.lastReason;
     List<String> contributors = new ArrayList<>(round.contributors.isEmpty() ? round.accepted : round.contributors);
     Collections.sort(contributors);
     RoundReport report = new RoundReport(round.round, round.attempt, outcomePhase, reason, round.selected,
-        contributors, round.dropouts, version,
+        contributors, round.dropouts, committed == null ? -1 : committed.version(),
         round.meanTrainLoss, validation, round.slowestTrainingMillis, Duration.between(round.startedAt, now),
         epsilonSpent());
-    reports.add(report);
     active = null;
+    try {
+      journal.roundFinished(runId, report, committed, checkpoint());
+    } catch (JournalException e) {
+      stopOnJournalFailure(e);
+      return;
+    }
+    reports.add(report);
+    if (committed != null) {
+      registry.add(committed);
+      for (RoundListener listener : listeners) {
+        listener.onCommitted(committed);
+      }
+    }
     for (RoundListener listener : listeners) {
       listener.onRoundFinished(report);
     }
   }
 
+  private EngineCheckpoint checkpoint() {
+    return new EngineCheckpoint(nextTrainingRound, committedRounds, failedRounds, statisticsAttempts, globalVersion,
+        privacy == null ? 0 : privacy.roundsAccounted(), privacy == null ? 0.0 : privacy.clipNorm());
+  }
+
+  /**
+   * The journal could not record something: going on would leave a run that a restart cannot reproduce, so the
+   * run stops here with the reason; what was recorded before stays resumable.
+   */
+  private void stopOnJournalFailure(JournalException e) {
+    log.error("run {} stops: the journal failed: {}", runId, e.getMessage(), e);
+    if (active != null) {
+      dispatcher.withdrawRound(active.round);
+      active = null;
+    }
+    outcome = new RunOutcome(false, "the run journal failed (" + e.getMessage() + "); restart the coordinator "
+        + "once the database is reachable and the run resumes from its last record", committedRounds, failedRounds);
+    dispatcher.finishRun(outcome.reason());
+    for (RoundListener listener : listeners) {
+      listener.onRunFinished(outcome);
+    }
+  }
+
   private void finishRun(boolean completed, String reason) {
-    outcome = new RunOutcome(completed, reason, committedRounds, failedRounds);
+    RunOutcome finished = new RunOutcome(completed, reason, committedRounds, failedRounds);
+    try {
+      journal.runFinished(runId, finished, clock.instant());
+    } catch (JournalException e) {
+      stopOnJournalFailure(e);
+      return;
+    }
+    outcome = finished;
     log.info("run {} finished after {}: {}", runId, Duration.between(runStartedAt, clock.instant()), reason);
     dispatcher.finishRun(reason);
     for (RoundListener listener : listeners) {
@@ -695,6 +911,13 @@ public final class RoundEngine {
         clock.instant());
     log.info("round {}{} {} -> {}: {}", round.round, round.attempt > 1 ? " (attempt " + round.attempt + ")" : "",
         from == null ? "start" : from, to, reason);
+    // A transition that cannot be journaled is logged and reported, not fatal by itself: the records that
+    // recovery depends on (selection, round end, normalisation) stop the run when they fail.
+    try {
+      journal.transition(transition);
+    } catch (JournalException e) {
+      log.error("round {}: transition to {} not journaled: {}", round.round, to, e.getMessage());
+    }
     for (RoundListener listener : listeners) {
       listener.onTransition(transition);
     }
@@ -735,6 +958,9 @@ public final class RoundEngine {
     return h ^ (h >>> 32);
   }
 
+  /** A round to run again under its own number with the banks it had chosen. */
+  private record RetryPlan(int round, int attempt, List<String> banks, String reason) {}
+
   /** Mutable state of the round in flight; owned by the engine under its lock. */
   private final class ActiveRound {
     final int round;
@@ -761,6 +987,8 @@ public final class RoundEngine {
     double meanTrainLoss = Double.NaN;
     long slowestTrainingMillis;
     float[] candidate;
+    /** Set when the round must ask exactly these banks (a resumed or retried round). */
+    List<String> fixedSelection;
     // evaluation
     final EvaluationTally evaluation = new EvaluationTally();
 

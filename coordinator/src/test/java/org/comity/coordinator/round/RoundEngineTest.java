@@ -520,7 +520,7 @@ class RoundEngineTest {
   }
 
   /** Members the test connects and disconnects by hand; records the tasks each was sent. */
-  static final class FakeMembers implements MemberDirectory, TaskDispatcher {
+  static class FakeMembers implements MemberDirectory, TaskDispatcher {
     private final Map<String, Boolean> connected = new LinkedHashMap<>();
     private final Map<String, Task> lastTask = new LinkedHashMap<>();
     final List<String> finished = new ArrayList<>();
