@@ -55,6 +55,12 @@ final class SecureAggregationParticipant {
   private final SecAggKeySigner signer;
   private final SecureRandom random = new SecureRandom();
   private final Map<Integer, SecAggClient> clients = new HashMap<>();
+  /**
+   * Rounds (run id / round) whose unmasking stage this bank has answered. A round retried after a coordinator
+   * restart reuses the bank's kept update under fresh masks; answering the unmasking of two attempts could let a
+   * coordinator that varies the survivors subtract two sums and isolate one bank's update, so a bank answers once.
+   */
+  private final java.util.Set<String> unmasked = new java.util.HashSet<>();
 
   /**
    * @param maxWeight the largest weight a bank encodes: the plan's max sample count, or 1 under bank-level DP
@@ -116,6 +122,10 @@ final class SecureAggregationParticipant {
         }
       }
       ServerMessage message = decode(round, task);
+      if (message instanceof UnmaskRequest && !unmasked.add(runId + "/" + round)) {
+        throw new IllegalArgumentException(("this bank already answered the unmasking stage of round %d of run %s; "
+            + "it does not unmask a second attempt of the same round").formatted(round, runId));
+      }
       if (message instanceof RoundAborted aborted) {
         clients.remove(round);
         log.info("round {}: secure aggregation aborted by the coordinator: {} {}", round, aborted.reason(), aborted.detail());

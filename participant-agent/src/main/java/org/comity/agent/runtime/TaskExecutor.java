@@ -41,6 +41,9 @@ public final class TaskExecutor {
   private final int parameterCount;
   private final SecureAggregationParticipant secure;
   private final SampleLevelPrivacyLedger ledger;
+  /** The last local update with the task that produced it: resent when the coordinator asks again. */
+  private KeptUpdate kept;
+  private int trainingsRun;
   private Normalization cachedNormalization;
   private BankDataset normalizedTraining;
   private BankDataset normalizedHoldout;
@@ -138,6 +141,10 @@ public final class TaskExecutor {
     if (ledger == null || !trains) {
       return null;
     }
+    var train = task.hasTrain() ? task.getTrain() : task.getSecagg().getTrainAndAdvertise();
+    if (kept != null && kept.key().equals(TrainingKey.of(task, train))) {
+      return null; // resending a kept update spends nothing
+    }
     var check = ledger.check(trainer.roundPrivacyCost(data.training().rows()));
     return check.allowed() ? null : check.describe();
   }
@@ -150,7 +157,48 @@ public final class TaskExecutor {
   /** One round of local training from the task's global model. */
   private record LocalUpdate(float[] delta, long samples, double loss, long millis, boolean clipped) {}
 
+  /**
+   * A training task's identity: a coordinator that restarted asks again for (run, round) with the same global
+   * model, seed and clip norm, and gets the same update back without the bank training (or spending privacy) twice.
+   */
+  private record TrainingKey(String runId, int round, long globalVersion, com.google.protobuf.ByteString globalHash,
+      long seed, double clipNorm) {
+    static TrainingKey of(Task task, org.comity.proto.v1.TrainTask train) {
+      return new TrainingKey(task.getRunId(), task.getRound(), train.getGlobalModel().getVersion(),
+          com.google.protobuf.ByteString.copyFrom(sha256(train.getGlobalModel().getPackedFloat32Le())),
+          train.getSeed(), train.getClipNorm());
+    }
+
+    private static byte[] sha256(com.google.protobuf.ByteString bytes) {
+      try {
+        return java.security.MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private record KeptUpdate(TrainingKey key, LocalUpdate update) {}
+
+  /** How many times this executor actually trained (a resent update does not count). */
+  public int trainingsRun() {
+    return trainingsRun;
+  }
+
   private LocalUpdate trainLocally(Task task, org.comity.proto.v1.TrainTask train) {
+    TrainingKey key = TrainingKey.of(task, train);
+    if (kept != null && kept.key().equals(key)) {
+      log.info("round {}: the coordinator asked again for this round's update; resending the one kept (no "
+          + "retraining, no privacy spent)", task.getRound());
+      return kept.update();
+    }
+    LocalUpdate update = trainFresh(task, train);
+    kept = new KeptUpdate(key, update);
+    return update;
+  }
+
+  private LocalUpdate trainFresh(Task task, org.comity.proto.v1.TrainTask train) {
+    trainingsRun++;
     float[] global = weights(train.getGlobalModel());
     Normalization normalization = normalization(train.getNormalization());
     LocalTrainer.RoundResult outcome = trainer.trainRound(model, global, normalizedTraining, normalization.positiveRate(),
