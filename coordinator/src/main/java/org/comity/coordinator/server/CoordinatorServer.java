@@ -21,7 +21,12 @@ import java.util.concurrent.TimeUnit;
 import org.comity.coordinator.members.MemberRegistry;
 import org.comity.coordinator.metrics.CoordinatorMetrics;
 import org.comity.coordinator.model.ModelRegistry;
+import java.util.Optional;
+import org.comity.coordinator.round.JournalException;
+import org.comity.coordinator.round.RecoveredRun;
 import org.comity.coordinator.round.RoundEngine;
+import org.comity.coordinator.round.RunJournal;
+import org.comity.plan.PlanHash;
 import org.comity.coordinator.round.RoundListener;
 import org.comity.coordinator.round.RunOutcome;
 import org.comity.coordinator.rpc.FederationService;
@@ -82,15 +87,34 @@ public final class CoordinatorServer implements AutoCloseable {
   public static CoordinatorServer start(FederationPlan plan, CoordinatorOptions options, ServerCredentials credentials,
       List<ServerInterceptor> interceptors, Predicate<X509Certificate> revoked, Clock clock,
       RoundListener... listeners) throws IOException {
+    return start(plan, options, credentials, interceptors, revoked, RunJournal.NONE, clock, listeners);
+  }
+
+  /**
+   * As above, with the run recorded in {@code journal}. If the journal holds an unfinished run of this plan, that
+   * run is resumed (same run id, its committed versions, the round in flight asked again) instead of a new one.
+   *
+   * @throws JournalException if the journal cannot be read or the new run cannot be recorded
+   */
+  public static CoordinatorServer start(FederationPlan plan, CoordinatorOptions options, ServerCredentials credentials,
+      List<ServerInterceptor> interceptors, Predicate<X509Certificate> revoked, RunJournal journal, Clock clock,
+      RoundListener... listeners) throws IOException {
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
       Thread thread = new Thread(r, "coordinator-ticker");
       thread.setDaemon(true);
       return thread;
     });
-    String runId = options.runId() != null ? options.runId() : newRunId();
     MemberRegistry members = new MemberRegistry(clock, options.pollTimeout(), options.livenessTimeout(), scheduler);
     ModelRegistry models = new ModelRegistry();
-    RoundEngine engine = new RoundEngine(runId, plan, clock, members, members, models);
+    RoundEngine engine;
+    Optional<RecoveredRun> unfinished = journal.findUnfinished(PlanHash.of(plan));
+    if (unfinished.isPresent()) {
+      engine = RoundEngine.resume(unfinished.get(), plan, clock, members, members, models, journal);
+    } else {
+      String runId = options.runId() != null ? options.runId() : newRunId();
+      engine = new RoundEngine(runId, plan, clock, members, members, models, journal);
+    }
+    String runId = engine.runId();
     for (RoundListener listener : listeners) {
       engine.addListener(listener);
     }

@@ -56,11 +56,12 @@ final class SecureAggregationParticipant {
   private final SecureRandom random = new SecureRandom();
   private final Map<Integer, SecAggClient> clients = new HashMap<>();
   /**
-   * Rounds (run id / round) whose unmasking stage this bank has answered. A round retried after a coordinator
-   * restart reuses the bank's kept update under fresh masks; answering the unmasking of two attempts could let a
-   * coordinator that varies the survivors subtract two sums and isolate one bank's update, so a bank answers once.
+   * The survivor set of each round (run id / round) whose unmasking stage this bank has answered. A round retried
+   * after a coordinator restart reuses the bank's kept update under fresh masks. Two unmasked sums of the same
+   * update over different survivor sets would let a coordinator subtract them and isolate one bank's update, so a
+   * bank unmasks a round again only for the very same survivors (the same sum, nothing new).
    */
-  private final java.util.Set<String> unmasked = new java.util.HashSet<>();
+  private final Map<String, List<String>> unmaskedSurvivors = new HashMap<>();
 
   /**
    * @param maxWeight the largest weight a bank encodes: the plan's max sample count, or 1 under bank-level DP
@@ -122,9 +123,14 @@ final class SecureAggregationParticipant {
         }
       }
       ServerMessage message = decode(round, task);
-      if (message instanceof UnmaskRequest && !unmasked.add(runId + "/" + round)) {
-        throw new IllegalArgumentException(("this bank already answered the unmasking stage of round %d of run %s; "
-            + "it does not unmask a second attempt of the same round").formatted(round, runId));
+      if (message instanceof UnmaskRequest request) {
+        List<String> survivors = request.survivors().stream().sorted().toList();
+        List<String> before = unmaskedSurvivors.putIfAbsent(runId + "/" + round, survivors);
+        if (before != null && !before.equals(survivors)) {
+          throw new IllegalArgumentException(("this bank already unmasked round %d of run %s for the survivors %s; it "
+              + "refuses another survivor set %s: two sums over different sets would isolate a bank's update")
+              .formatted(round, runId, before, survivors));
+        }
       }
       if (message instanceof RoundAborted aborted) {
         clients.remove(round);
