@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: coordinator overhead and heap against the number of banks; local training throughput.",
-    subcommands = {BenchCommand.Coordinator.class, BenchCommand.Training.class, SecureRoundBenchCommand.class})
+    subcommands = {BenchCommand.Coordinator.class, BenchCommand.Training.class, SecureRoundBenchCommand.class,
+        ConnectBenchCommand.class})
 final class BenchCommand {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** Smallest retained heap of the fewest-banks run for which the 50-vs-5 style heap ratio is reported. */
