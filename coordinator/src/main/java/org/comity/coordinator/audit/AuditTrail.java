@@ -24,8 +24,9 @@ import org.comity.coordinator.store.Database;
  * make any later change by someone else detectable by {@link #verify}.
  *
  * <p>Appends from several processes (the coordinator and an operator's CLI) are serialised by the database: on
- * SQLite by an immediate write transaction, on PostgreSQL by the primary key on the sequence number (a lost race
- * is retried with the new head).
+ * SQLite by an immediate write transaction, on PostgreSQL by a transaction-scoped advisory lock
+ * ({@link Database#lockAppends}); the primary key on the sequence number is the backstop (a lost race is retried
+ * with the new head).
  */
 public final class AuditTrail {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -94,6 +95,7 @@ public final class AuditTrail {
 
   private AuditEntry insert(Connection connection, String actor, String action, String subject, String details)
       throws SQLException {
+    database.lockAppends(connection);
     Instant now = clock.instant();
     registerSigner(connection, now);
     long sequence = 1;

@@ -37,6 +37,8 @@ public final class Database implements AutoCloseable {
   public static final String PASSWORD_VARIABLE = "COMITY_DB_PASSWORD";
   /** How long a SQLite writer waits for another writer before failing. */
   static final int SQLITE_BUSY_TIMEOUT_MILLIS = 15_000;
+  /** PostgreSQL advisory lock id of {@link #lockAppends} ("comity" in ASCII). */
+  private static final long APPEND_LOCK = 0x636f6d697479L;
 
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
@@ -159,6 +161,20 @@ public final class Database implements AutoCloseable {
       } finally {
         // sqlite-jdbc begins the next transaction eagerly after commit/rollback; end it so no lock is held.
         connection.setAutoCommit(true);
+      }
+    }
+  }
+
+  /**
+   * Serialises appenders (audit entries, promotions) across processes until the current transaction ends, so that
+   * two appenders never compute the same next sequence number. SQLite needs nothing: its write transactions are
+   * {@code IMMEDIATE} and so already one at a time. PostgreSQL takes a transaction-scoped advisory lock.
+   */
+  public void lockAppends(Connection connection) throws SQLException {
+    if (kind() == DatabaseKind.POSTGRESQL) {
+      try (var lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        lock.setLong(1, APPEND_LOCK);
+        lock.executeQuery().close();
       }
     }
   }

@@ -376,7 +376,10 @@ public final class ModelCatalog {
     SQLException last = null;
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       try {
-        return database.inTransaction(work);
+        return database.inTransaction(connection -> {
+          database.lockAppends(connection);
+          return work.run(connection);
+        });
       } catch (SQLException e) {
         last = e;
         if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {

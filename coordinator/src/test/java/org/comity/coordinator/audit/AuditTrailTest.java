@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.comity.coordinator.store.Database;
 import org.comity.coordinator.store.TestDatabases;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,6 +188,37 @@ class AuditTrailTest {
       trail.append("alice", AuditActions.MEMBER_ENROLLED, "bank-b", Map.of());
 
       assertTrue(trail.verify(Set.of(), recordedHead).ok());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void append_fromTwoProcessesAtOnce_keepsOneUnbrokenChain(TestDatabases backend) throws Exception {
+    // given: the coordinator and an operator's CLI, each with its own pool on the same store
+    String url = backend.newUrl(directory);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (Database coordinator = backend.reopen(url); Database cli = backend.reopen(url)) {
+      List<Future<?>> writers = new ArrayList<>();
+      for (Database database : List.of(coordinator, cli)) {
+        AuditTrail trail = new AuditTrail(database, signer, CLOCK);
+        writers.add(threads.submit(() -> {
+          for (int i = 0; i < 15; i++) {
+            trail.append("writer", AuditActions.MODEL_PROMOTED, "run-1:" + i, Map.of());
+          }
+        }));
+      }
+
+      // when
+      for (Future<?> writer : writers) {
+        writer.get();
+      }
+
+      // then
+      AuditVerification result = AuditTrail.readOnly(coordinator).verify(Set.of(), null);
+      assertTrue(result.ok(), result.summary());
+      assertEquals(30, result.entries());
+    } finally {
+      threads.shutdownNow();
     }
   }
 

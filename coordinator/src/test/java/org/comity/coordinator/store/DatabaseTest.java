@@ -136,8 +136,15 @@ class DatabaseTest {
         });
       });
 
-      // then: it is not blocked and sees the committed run
+      // then: it is not blocked and sees the committed run, because the file is in WAL mode
       assertEquals(List.of("run-1"), seen);
+      assertEquals("wal", cli.read(reader -> {
+        try (PreparedStatement query = reader.prepareStatement("PRAGMA journal_mode");
+             ResultSet rows = query.executeQuery()) {
+          rows.next();
+          return rows.getString(1);
+        }
+      }));
       journal.transition(JournalFixtures.transition("run-1", 0, null, RoundPhase.SELECTING, 1));
     }
   }
