@@ -83,8 +83,9 @@ public final class AuditSigner {
           certificateFile.toString()).get(0);
       return new AuditSigner(key, certificate.getPublicKey(), certificate, keyFile.toString());
     } catch (IOException | PkiException e) {
+      // PkiException and IOException messages name files and structures, never key material.
       throw new AuditException("cannot use the server key %s as the audit key: %s".formatted(keyFile,
-          e.getMessage()), null);
+          e.getMessage()), e);
     }
   }
 
@@ -108,7 +109,7 @@ public final class AuditSigner {
       PemFiles.writePrivateFile(keyFile, PemFiles.privateKeyPem(pair.getPrivate(), Optional.empty()));
       return new AuditSigner(pair.getPrivate(), pair.getPublic(), null, keyFile.toString());
     } catch (IOException | PkiException e) {
-      throw new AuditException("cannot load or create the audit key %s: %s".formatted(keyFile, e.getMessage()), null);
+      throw new AuditException("cannot load or create the audit key %s: %s".formatted(keyFile, e.getMessage()), e);
     }
   }
 
@@ -144,7 +145,7 @@ public final class AuditSigner {
       signature.update(HexFormat.of().parseHex(hexHash));
       return Base64.getEncoder().encodeToString(signature.sign());
     } catch (GeneralSecurityException e) {
-      throw new AuditException("cannot sign an audit entry with the key from " + source, null);
+      throw new AuditException("cannot sign an audit entry with the key from " + source, e);
     }
   }
 
