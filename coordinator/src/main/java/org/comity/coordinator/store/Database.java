@@ -92,17 +92,19 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       throw classify(url, e);
     }
+    String schemaVersion;
     try {
-      migrate(url, pool);
+      schemaVersion = migrate(url, pool);
     } catch (RuntimeException e) {
       pool.close();
       throw e instanceof DatabaseException known ? known : classify(url, e);
     }
-    log.info("store open: {}", url.redacted());
+    log.info("store open: {} (schema version {})", url.redacted(), schemaVersion);
     return new Database(url, pool);
   }
 
-  private static void migrate(DatabaseUrl url, DataSource dataSource) {
+  /** Migrates the schema and returns its version. */
+  private static String migrate(DatabaseUrl url, DataSource dataSource) {
     Flyway flyway = Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
@@ -122,7 +124,12 @@ public final class Database implements AutoCloseable {
           + "(%s), newer than this build's %s: use the comity-coordinator release that migrated it, or a newer one")
           .formatted(url.redacted(), future.get().getVersion(), future.get().getDescription(), known), null);
     }
-    flyway.migrate();
+    var result = flyway.migrate();
+    if (result.migrationsExecuted > 0) {
+      log.info("store {}: schema migrated from {} to {}", url.redacted(),
+          result.initialSchemaVersion == null ? "empty" : result.initialSchemaVersion, result.targetSchemaVersion);
+    }
+    return result.targetSchemaVersion != null ? result.targetSchemaVersion : known.toString();
   }
 
   /** The URL (use {@link DatabaseUrl#redacted()} to show it). */
