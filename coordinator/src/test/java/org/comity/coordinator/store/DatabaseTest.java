@@ -40,6 +40,37 @@ class DatabaseTest {
   }
 
   @Test
+  void open_withAPasswordInTheUrl_neverLogsIt_atAnyLevel() {
+    // given: every logger at DEBUG, captured
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+        .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.classic.Level previous = root.getLevel();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    String url = TestDatabases.POSTGRESQL.newUrl(directory) + "?password=hunter2-secret";
+    try {
+      // when
+      try (Database database = Database.open(DatabaseUrl.parse(url), "postgres", null)) {
+        assertFalse(database.toString().contains("hunter2-secret"));
+      }
+    } finally {
+      root.setLevel(previous);
+      root.detachAppender(captured);
+    }
+
+    // then
+    assertFalse(captured.list.isEmpty(), "nothing was logged: the capture is not working");
+    for (var event : captured.list) {
+      String text = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+          : event.getThrowableProxy().getMessage());
+      assertFalse(text.contains("hunter2-secret"), "logged: " + text);
+    }
+  }
+
+  @Test
   void sqliteFile_isTheFileOfTheUrl() {
     assertEquals(Path.of("comity-coordinator.db"), DatabaseUrl.parse(DatabaseUrl.DEFAULT).sqliteFile().orElseThrow());
     assertTrue(DatabaseUrl.parse("jdbc:sqlite::memory:").sqliteFile().isEmpty());
