@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "comity-coordinator", mixinStandardHelpOptions = true, version = "Comity coordinator 0.1.0",
     description = "Runs the Comity coordinator that drives federated training rounds, and checks plans.",
     subcommands = {RunCommand.class, PlanCommand.class, CaCommand.class, MemberCommand.class, PrivacyCommand.class,
-        CommandLine.HelpCommand.class})
+        ModelCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class CoordinatorMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -31,6 +31,6 @@ public final class CoordinatorMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan, ca, member, privacy (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan, ca, member, privacy, model, audit (see --help)");
   }
 }
