@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "comity-agent", mixinStandardHelpOptions = true, version = "Comity agent 0.1.0",
     description = "The member bank's Comity agent: checks its data against the plan and takes part in federated training.",
-    subcommands = {CheckCommand.class, RunCommand.class, KeygenCommand.class, PrivacyCommand.class,
+    subcommands = {CheckCommand.class, RunCommand.class, StatusCommand.class, KeygenCommand.class, PrivacyCommand.class,
         CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
   @CommandLine.Spec
@@ -28,6 +28,6 @@ public final class AgentMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: check, run, keygen, privacy (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: check, run, status, keygen, privacy (see --help)");
   }
 }
