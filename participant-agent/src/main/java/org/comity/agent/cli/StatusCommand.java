@@ -63,10 +63,11 @@ final class StatusCommand implements Callable<Integer> {
 
   /** The human-readable form: one line per aspect, then the latest tasks as a table. */
   static void print(AgentStatus status, Path path, Instant now, PrintWriter out) {
-    out.printf("agent %s: status written %s (%s ago) to %s%n", status.memberId(), status.updatedAt(),
+    out.printf("agent %s: status written %s (%s ago) to %s%n", status.memberId(), seconds(status.updated()),
         age(status.updated(), now), path);
     AgentStatus.Connection connection = status.connection();
-    out.printf("connection: %s since %s (%s ago), coordinator %s%s%n", connection.state(), connection.since(),
+    out.printf("connection: %s since %s (%s ago), coordinator %s%s%n", connection.state(),
+        seconds(Instant.parse(connection.since())),
         age(Instant.parse(connection.since()), now), connection.coordinator(),
         connection.runId().isEmpty() ? "" : ", run " + connection.runId());
     if (!connection.detail().isEmpty()) {
@@ -96,6 +97,10 @@ final class StatusCommand implements Callable<Integer> {
           task.rows(), task.loss() == null ? "-" : "%.1f s".formatted(task.trainingMillis() / 1000.0),
           task.loss() == null ? "-" : "%.5f".formatted(task.loss()));
     }
+  }
+
+  private static Instant seconds(Instant instant) {
+    return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   }
 
   /** "42 s", "3 min", "2 h 5 min", "4 d 3 h": enough to tell a live agent from a stale file. */

@@ -2,6 +2,7 @@ package org.comity.agent.status;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -52,7 +53,7 @@ public final class AgentStatusTracker implements AgentObserver {
     this.privacy = Objects.requireNonNull(privacy, "privacy");
     this.file = file;
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.since = clock.instant().toString();
+    this.since = now();
     publish();
   }
 
@@ -83,7 +84,7 @@ public final class AgentStatusTracker implements AgentObserver {
   @Override
   public synchronized void taskFinished(TaskRecord task) {
     recent.addLast(new AgentStatus.TaskEntry(task.round(), task.kind(), task.outcome().label(), task.rows(),
-        task.trainingMillis(), task.loss(), clock.instant().toString()));
+        task.trainingMillis(), task.loss(), now()));
     while (recent.size() > AgentStatus.RECENT_TASKS) {
       recent.removeFirst();
     }
@@ -100,10 +101,15 @@ public final class AgentStatusTracker implements AgentObserver {
     moveTo(AgentStatus.State.STOPPED, reason);
   }
 
+  /** Milliseconds are plenty for a status, and keep the document short. */
+  private String now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
+  }
+
   private void moveTo(AgentStatus.State next, String why) {
     if (next != state) {
       state = next;
-      since = clock.instant().toString();
+      since = now();
     }
     detail = why == null ? "" : why;
     publish();
@@ -112,7 +118,7 @@ public final class AgentStatusTracker implements AgentObserver {
   private void publish() {
     AgentStatus.Privacy spent = privacy.get()
         .map(p -> new AgentStatus.Privacy(p.epsilon(), p.delta(), p.ceiling())).orElse(null);
-    current = new AgentStatus(AgentStatus.FORMAT, clock.instant().toString(), memberId,
+    current = new AgentStatus(AgentStatus.FORMAT, now(), memberId,
         new AgentStatus.Connection(state, since, coordinator, runId, detail), dataCheck, spent, new ArrayList<>(recent));
     if (file == null) {
       return;
