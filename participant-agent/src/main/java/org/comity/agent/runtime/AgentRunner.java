@@ -88,6 +88,8 @@ public final class AgentRunner {
       }
       return outcome;
     } catch (AgentException e) {
+      // Stopped for good: a later leave() (the shutdown hook) must not overwrite why.
+      stopped = true;
       observer.stopped(e.getMessage());
       throw e;
     }
