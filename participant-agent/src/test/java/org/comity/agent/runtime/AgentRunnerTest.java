@@ -90,8 +90,8 @@ class AgentRunnerTest {
       assertThrows(AgentException.class, runner::run);
       runner.leave("agent shut down");
       // then
+      // (whether "unreachable" comes before giving up depends on how long the first dial takes: not asserted)
       assertEquals("connecting", events.get(0));
-      assertEquals("unreachable", events.get(1));
       String last = events.get(events.size() - 1);
       assertTrue(last.startsWith("stopped: the coordinator is unreachable"), events.toString());
       assertEquals(1, events.stream().filter(e -> e.startsWith("stopped")).count(), events.toString());
