@@ -103,7 +103,8 @@ class CoordinatorMetricsScrapeTest {
     var stub = FederationGrpc.newBlockingStub(channel);
     String session = stub.withDeadlineAfter(10, TimeUnit.SECONDS).join(JoinRequest.newBuilder()
         .setProtocol(ProtocolVersions.current()).setMemberId("bank-a").setPlanHash(planHash).build()).getSessionId();
-    while (true) {
+    // Each poll parks up to the poll timeout (500 ms); a run that has not finished in 200 polls is broken.
+    for (int poll = 0; poll < 200; poll++) {
       PollTaskResponse polled = stub.withDeadlineAfter(20, TimeUnit.SECONDS)
           .pollTask(PollTaskRequest.newBuilder().setSessionId(session).build());
       if (polled.hasFinished()) {
@@ -133,6 +134,7 @@ class CoordinatorMetricsScrapeTest {
       }
       stub.withDeadlineAfter(10, TimeUnit.SECONDS).submitResult(result.build());
     }
+    throw new AssertionError("the run did not finish after 200 polls");
   }
 
   private static EvaluateResult evaluation() {
