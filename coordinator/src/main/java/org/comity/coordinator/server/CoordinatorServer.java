@@ -118,7 +118,8 @@ public final class CoordinatorServer implements AutoCloseable {
     for (RoundListener listener : listeners) {
       engine.addListener(listener);
     }
-    CoordinatorMetrics metrics = new CoordinatorMetrics(() -> members.connectedMembers().size(), engine::epsilonSpent);
+    CoordinatorMetrics metrics = new CoordinatorMetrics(() -> members.connectedMembers().size(), engine::epsilonSpent,
+        engine::sampleEpsilonByBank);
     engine.addListener(metrics);
     Server server = NettyServerBuilder
         .forAddress(new InetSocketAddress(options.bindAddress(), options.port()), credentials)

@@ -1,5 +1,6 @@
 package org.comity.agent.cli;
 
+import org.comity.logging.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,13 +9,21 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "comity-agent", mixinStandardHelpOptions = true, version = "Comity agent 0.1.0",
     description = "The member bank's Comity agent: checks its data against the plan and takes part in federated training.",
-    subcommands = {CheckCommand.class, RunCommand.class, KeygenCommand.class, PrivacyCommand.class,
+    subcommands = {CheckCommand.class, RunCommand.class, StatusCommand.class, KeygenCommand.class, PrivacyCommand.class,
         CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Read by {@link LogFormat#select} in {@link #main} before Logback starts; declared here for help and checking. */
+  @CommandLine.Option(names = LogFormat.OPTION, scope = CommandLine.ScopeType.INHERIT, paramLabel = "text|json",
+      defaultValue = "${env:" + LogFormat.ENVIRONMENT + ":-text}",
+      description = "Log format on stderr: text (default) or json, one JSON object per line "
+          + "(or set " + LogFormat.ENVIRONMENT + ").")
+  LogFormat logFormat;
+
   public static void main(String[] args) {
+    LogFormat.select(args, System.getenv());
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "comity-agent-logback.xml");
     }
@@ -23,11 +32,12 @@ public final class AgentMain implements Runnable {
 
   /** Runs the command line and returns the exit code (for tests). */
   public static int execute(String... args) {
-    return new CommandLine(new AgentMain()).setExecutionExceptionHandler(new ExitCodes()).execute(args);
+    return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(new ExitCodes()).execute(args);
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: check, run, keygen, privacy (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: check, run, status, keygen, privacy (see --help)");
   }
 }

@@ -21,7 +21,13 @@ import org.comity.agent.data.HoldoutSplit;
 import org.comity.agent.model.DeviceSelection;
 import org.comity.agent.model.SessionThreads;
 import org.comity.agent.privacy.SampleLevelPrivacyLedger;
+import org.comity.agent.metrics.AgentMetrics;
+import org.comity.agent.metrics.AgentMetricsEndpoint;
+import org.comity.agent.runtime.AgentObserver;
 import org.comity.agent.runtime.AgentOutcome;
+import org.comity.agent.status.AgentStatus;
+import org.comity.agent.status.AgentStatusTracker;
+import org.comity.agent.status.StatusFile;
 import org.comity.agent.runtime.AgentRunner;
 import org.comity.agent.runtime.TaskExecutor;
 import org.comity.agent.training.LocalModel;
@@ -80,6 +86,20 @@ final class RunCommand implements Callable<Integer> {
       description = "How long to keep retrying an unreachable coordinator (default: ${DEFAULT-VALUE}).")
   int reconnectPatienceSeconds;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Serve Prometheus metrics at /metrics and the status document at /status on this port "
+          + "(0: any free port; default: off).")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+      description = "Address the metrics port binds (default: ${DEFAULT-VALUE}, loopback only).")
+  String metricsBind;
+
+  @Option(names = "--status-file", paramLabel = "PATH",
+      description = "Where the agent keeps its status document (JSON, no secrets; read it with 'status') "
+          + "(default: comity-agent-state/status.json).")
+  Path statusFile;
+
   @Override
   public Integer call() throws Exception {
     FederationPlan loaded = PlanLoader.load(plan);
@@ -96,8 +116,15 @@ final class RunCommand implements Callable<Integer> {
       throw new ExitCodes.BadInputException("--reconnect-patience must be at least 1 second");
     }
     validateTarget(coordinator);
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new ExitCodes.BadInputException("--metrics-port must be 0-65535, got " + metricsPort);
+    }
+    StatusFile status = new StatusFile(statusFile != null ? statusFile : StatusFile.DEFAULT);
     DataCheckReport report = new CsvDataLoader(loaded).load(data);
+    AgentStatus.DataCheck dataCheck = dataCheck(report);
     if (!report.ok()) {
+      new AgentStatusTracker(memberId, coordinator, dataCheck, Optional::empty, status, Clock.systemUTC())
+          .stopped("the data check found %d problem(s); see 'comity-agent check'".formatted(report.problems().size()));
       throw new ExitCodes.BadInputException(report.describe());
     }
     System.err.println(report.describe());
@@ -108,20 +135,46 @@ final class RunCommand implements Callable<Integer> {
         .maxInboundMessageSize(64 << 20)
         .build();
     SampleLevelPrivacyLedger ledger = ledger(loaded, split.training().rows());
+    AgentMetricsEndpoint endpoint = null;
     try (LocalModel model = TensorFlowLocalModel.factory(deviceSelection, sessionThreads)
         .create(loaded, loaded.model().initSeed())) {
-      AgentRunner runner = new AgentRunner(memberId, loaded, channel,
-          new TaskExecutor(memberId, loaded, split, model, ledger, keySigner()),
-          Duration.ofSeconds(reconnectPatienceSeconds));
+      TaskExecutor executor = new TaskExecutor(memberId, loaded, split, model, ledger, keySigner());
+      AgentStatusTracker tracker = new AgentStatusTracker(memberId, coordinator, dataCheck, executor::samplePrivacy,
+          status, Clock.systemUTC());
+      System.err.println("status: " + status.path() + " (read it with 'comity-agent status --status-file "
+          + status.path() + "')");
+      AgentMetrics metrics = new AgentMetrics(executor::samplePrivacy);
+      AgentRunner runner = new AgentRunner(memberId, loaded, channel, executor,
+          Duration.ofSeconds(reconnectPatienceSeconds), AgentObserver.all(tracker, metrics));
+      if (metricsPort != null) {
+        try {
+          endpoint = AgentMetricsEndpoint.start(metrics, () -> StatusFile.toJson(tracker.current()), metricsBind,
+              metricsPort);
+        } catch (IllegalStateException e) {
+          throw new ExitCodes.BadInputException("--metrics-port/--metrics-bind: " + e.getMessage());
+        }
+        System.out.printf("metrics on http://%s:%d/metrics, status on /status%n", metricsBind, endpoint.port());
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> runner.leave("agent shut down")));
       AgentOutcome outcome = runner.run();
       System.out.printf("run finished: %s (%d results accepted, %d rejected)%n", outcome.reason(),
           outcome.tasksCompleted(), outcome.tasksRejected());
       return ExitCodes.OK;
     } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
       channel.shutdown();
       channel.awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  private static AgentStatus.DataCheck dataCheck(DataCheckReport report) {
+    if (!report.ok()) {
+      return new AgentStatus.DataCheck(report.rowsRead(), 0.0, report.problems().size());
+    }
+    return new AgentStatus.DataCheck(report.dataset().rows(),
+        (double) report.dataset().positives() / report.dataset().rows(), 0);
   }
 
   /** Mutual TLS with the bank's certificate when the three files are given; plaintext otherwise. */

@@ -44,12 +44,14 @@ public final class AgentRunner {
   private final ManagedChannel channel;
   private final TaskExecutor executor;
   private final Duration reconnectPatience;
+  private final AgentObserver observer;
   private final FederationGrpc.FederationBlockingStub stub;
   private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
   private final AtomicReference<String> session = new AtomicReference<>();
   private final AtomicReference<String> finishReason = new AtomicReference<>();
   private final AtomicReference<AgentException> fatal = new AtomicReference<>();
   private volatile Duration pollTimeout = Duration.ofSeconds(10);
+  private volatile String runId = "";
   private volatile boolean stopped;
   private Thread poller;
 
@@ -58,6 +60,16 @@ public final class AgentRunner {
    */
   public AgentRunner(String memberId, FederationPlan plan, ManagedChannel channel, TaskExecutor executor,
       Duration reconnectPatience) {
+    this(memberId, plan, channel, executor, reconnectPatience, AgentObserver.NONE);
+  }
+
+  /**
+   * @param reconnectPatience how long the agent keeps retrying an unreachable coordinator before giving up
+   * @param observer told of connection changes and of every finished task (the bank's status file and metrics)
+   */
+  public AgentRunner(String memberId, FederationPlan plan, ManagedChannel channel, TaskExecutor executor,
+      Duration reconnectPatience, AgentObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer, "observer");
     this.memberId = memberId;
     this.planHash = PlanHash.of(plan);
     this.channel = channel;
@@ -68,6 +80,22 @@ public final class AgentRunner {
 
   /** Takes part in the run until it finishes; returns how it ended. */
   public AgentOutcome run() throws AgentException, InterruptedException {
+    try {
+      AgentOutcome outcome = participate();
+      if (finishReason.get() != null) {
+        // Without a finish reason the agent left or crashed, and leave() or crash() already said so.
+        observer.finished(finishReason.get());
+      }
+      return outcome;
+    } catch (AgentException e) {
+      // Stopped for good: a later leave() (the shutdown hook) must not overwrite why.
+      stopped = true;
+      observer.stopped(e.getMessage());
+      throw e;
+    }
+  }
+
+  private AgentOutcome participate() throws AgentException, InterruptedException {
     join();
     poller = new Thread(this::pollLoop, "agent-poller-" + memberId);
     poller.setDaemon(true);
@@ -82,12 +110,15 @@ public final class AgentRunner {
         }
         SubmitResultRequest result = executor.execute(task);
         if (result == null) {
+          report(task, TaskRecord.Outcome.NOTHING_TO_SEND);
           continue;
         }
         if (submit(task, result)) {
           completed++;
+          report(task, result.hasDeclined() ? TaskRecord.Outcome.DECLINED : TaskRecord.Outcome.ACCEPTED);
         } else {
           rejected++;
+          report(task, TaskRecord.Outcome.REJECTED);
         }
       }
     } finally {
@@ -100,11 +131,30 @@ public final class AgentRunner {
     return new AgentOutcome(finishReason.get(), completed, rejected);
   }
 
+  /** Tells the observer what the task did; the executor's record of it is read on this (the task) thread. */
+  private void report(Task task, TaskRecord.Outcome outcome) {
+    TaskExecutor.Work work = executor.lastWork();
+    observer.taskFinished(new TaskRecord(task.getRound(), kind(task), outcome, work.rows(), work.trainingMillis(),
+        work.loss()));
+  }
+
+  /** A short, fixed label of the task's kind (a metric label: it must not grow with input). */
+  static String kind(Task task) {
+    return switch (task.getKindCase()) {
+      case STATS -> "statistics";
+      case TRAIN -> "train";
+      case EVALUATE -> "evaluate";
+      case SECAGG -> "secagg_" + task.getSecagg().getStageCase().name().toLowerCase();
+      default -> "unknown";
+    };
+  }
+
   /** Leaves the run politely (the coordinator counts the bank as a dropout at once). */
   public void leave(String reason) {
     if (stopped) {
       return;
     }
+    observer.stopped("left the run: " + reason);
     String current = session.get();
     stopped = true;
     if (current != null) {
@@ -121,6 +171,7 @@ public final class AgentRunner {
   /** Stops abruptly, as a crash would: no goodbye, the connection just drops. */
   public void crash() {
     stopped = true;
+    observer.stopped("stopped abruptly");
     channel.shutdownNow();
     if (poller != null) {
       poller.interrupt();
@@ -131,6 +182,7 @@ public final class AgentRunner {
   private void join() throws AgentException, InterruptedException {
     Instant giveUp = Instant.now().plus(reconnectPatience);
     Duration backoff = Duration.ofMillis(200);
+    observer.connecting();
     while (true) {
       try {
         JoinResponse response = stub.withDeadlineAfter(JOIN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
@@ -145,6 +197,8 @@ public final class AgentRunner {
           throw new AgentException("coordinator answered with " + incompatibility);
         }
         session.set(response.getSessionId());
+        runId = response.getRunId();
+        observer.connected(runId);
         pollTimeout = Duration.ofMillis(Math.max(1000, response.getPollTimeoutMs()));
         log.info("member {} joined run {} (protocol {})", memberId, response.getRunId(),
             ProtocolVersions.describe(response.getProtocol()));
@@ -163,6 +217,7 @@ public final class AgentRunner {
           throw new AgentException("the coordinator is unreachable (%s: %s); gave up after %s"
               .formatted(code, e.getStatus().getDescription(), reconnectPatience));
         }
+        observer.unreachable(describe(e.getStatus()));
         log.info("coordinator not reachable yet ({}); retrying in {} ms", code, backoff.toMillis());
         Thread.sleep(backoff.toMillis());
         backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
@@ -178,6 +233,9 @@ public final class AgentRunner {
         PollTaskResponse response = stub
             .withDeadlineAfter(pollTimeout.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS)
             .pollTask(PollTaskRequest.newBuilder().setSessionId(session.get()).build());
+        if (unreachableSince != null) {
+          observer.connected(runId);
+        }
         unreachableSince = null;
         backoff = Duration.ofMillis(200);
         switch (response.getKindCase()) {
@@ -207,6 +265,7 @@ public final class AgentRunner {
           }
           if (unreachableSince == null) {
             unreachableSince = Instant.now();
+            observer.unreachable(describe(e.getStatus()));
           } else if (Instant.now().isAfter(unreachableSince.plus(reconnectPatience))) {
             fail(new AgentException("the coordinator has been unreachable for " + reconnectPatience));
             return;
@@ -256,6 +315,11 @@ public final class AgentRunner {
   private void fail(AgentException e) {
     fatal.compareAndSet(null, e);
     tasks.add(STOP);
+  }
+
+  private static String describe(Status status) {
+    return status.getDescription() == null ? status.getCode().toString()
+        : status.getCode() + ": " + status.getDescription();
   }
 
   private static boolean isTransient(Status.Code code) {

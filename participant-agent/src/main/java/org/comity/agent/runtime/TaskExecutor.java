@@ -47,6 +47,19 @@ public final class TaskExecutor {
   private Normalization cachedNormalization;
   private BankDataset normalizedTraining;
   private BankDataset normalizedHoldout;
+  /** What the latest {@link #execute} call did, for the bank's status and metrics; written and read on one thread. */
+  private Work lastWork = Work.NONE;
+
+  /**
+   * What one task did at the bank.
+   *
+   * @param rows rows read (training or holdout), 0 for none
+   * @param trainingMillis local training time, 0 without training
+   * @param loss mean local training loss, {@code null} without training
+   */
+  public record Work(long rows, long trainingMillis, Double loss) {
+    static final Work NONE = new Work(0, 0, null);
+  }
 
   /** An executor without a sample-level privacy ledger (the plan must not enable DP-SGD). */
   public TaskExecutor(String memberId, FederationPlan plan, HoldoutSplit data, LocalModel model) {
@@ -90,6 +103,7 @@ public final class TaskExecutor {
   public SubmitResultRequest execute(Task task) {
     SubmitResultRequest.Builder result = SubmitResultRequest.newBuilder().setTaskId(task.getTaskId())
         .setRound(task.getRound());
+    lastWork = Work.NONE;
     try {
       String overBudget = privacyRefusal(task);
       if (overBudget != null) {
@@ -127,6 +141,7 @@ public final class TaskExecutor {
           .setSumOfSquares(column.sumOfSquares()));
     }
     log.info("reported feature statistics of {} training rows", local.rows());
+    lastWork = new Work(local.rows(), 0, null);
     return stats.build();
   }
 
@@ -147,6 +162,17 @@ public final class TaskExecutor {
     }
     var check = ledger.check(trainer.roundPrivacyCost(data.training().rows()));
     return check.allowed() ? null : check.describe();
+  }
+
+  /** What the latest {@link #execute} call did (rows, training time, loss); call it on the thread that executes. */
+  public Work lastWork() {
+    return lastWork;
+  }
+
+  /** The bank's sample-level privacy spent against its own ceiling, or empty when the plan does not use DP-SGD. */
+  public java.util.Optional<PrivacySpent> samplePrivacy() {
+    return ledger == null ? java.util.Optional.empty()
+        : java.util.Optional.of(new PrivacySpent(ledger.epsilonSpent(), ledger.delta(), ledger.epsilonCeiling()));
   }
 
   /** The bank's sample-level epsilon spent so far, or 0 without DP-SGD. */
@@ -217,6 +243,7 @@ public final class TaskExecutor {
         String.format("%.5f", outcome.meanLoss()));
     long weight = outcome.samples();
     double loss = Double.isFinite(outcome.meanLoss()) ? outcome.meanLoss() : 0.0;
+    lastWork = new Work(outcome.samples(), outcome.millis(), loss);
     boolean clipped = false;
     if (train.getClipNorm() > 0) {
       // Bank-level DP: bound this bank's influence before anything leaves it, and weigh it like every other bank.
@@ -282,6 +309,7 @@ public final class TaskExecutor {
     }
     log.info("round {}: evaluated version {} on {} holdout rows", task.getRound(), evaluate.getModel().getVersion(),
         normalizedHoldout.rows());
+    lastWork = new Work(normalizedHoldout.rows(), 0, null);
     return result.build();
   }
 

@@ -59,5 +59,27 @@ class AgentCliTest {
     assertEquals(2, target.exitCode());
     assertTrue(target.err().contains("--coordinator must be HOST:PORT"), target.err());
     assertEquals(2, run("run", "--plan", plan.toString()).exitCode(), "missing required options");
+    Run port = run("run", "--plan", plan.toString(), "--data", data.toString(), "--coordinator", "127.0.0.1:1",
+        "--member-id", "bank-a", "--metrics-port", "70000");
+    assertEquals(2, port.exitCode());
+    assertTrue(port.err().contains("--metrics-port must be 0-65535, got 70000"), port.err());
+  }
+
+  @Test
+  void run_badData_exit2_andTheStatusFileSaysWhy() throws Exception {
+    // given
+    Path plan = Files.writeString(dir.resolve("plan.yaml"), "label: y\nfeatures: [{name: a}, {name: b}]\n");
+    Path bad = Files.writeString(dir.resolve("bad.csv"), "a,b,y\n1,x,0\n3,4,1\n");
+    Path statusFile = dir.resolve("state/status.json");
+    // when
+    Run result = run("run", "--plan", plan.toString(), "--data", bad.toString(), "--coordinator", "127.0.0.1:1",
+        "--member-id", "bank-a", "--status-file", statusFile.toString());
+    // then
+    assertEquals(2, result.exitCode(), result.err());
+    Run status = run("status", "--status-file", statusFile.toString());
+    assertEquals(0, status.exitCode(), status.err());
+    assertTrue(status.out().contains("connection: STOPPED since"), status.out());
+    assertTrue(status.out().contains("the data check found 1 problem(s)"), status.out());
+    assertTrue(status.out().contains("data check: 2 rows, positive rate 0.000%, 1 problem(s)"), status.out());
   }
 }

@@ -1,5 +1,6 @@
 package org.comity.agent.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanLoader;
 import org.comity.proto.v1.FederationGrpc;
@@ -56,6 +59,44 @@ class AgentRunnerTest {
     } finally {
       channel.shutdownNow();
       server.shutdownNow();
+    }
+  }
+
+  @Test
+  void unreachableCoordinator_isReportedToTheObserver_andALaterLeaveDoesNotOverwriteWhyItStopped() throws Exception {
+    // given
+    ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", 1)
+        .usePlaintext().build();
+    List<String> events = new CopyOnWriteArrayList<>();
+    AgentObserver recorder = new AgentObserver() {
+      @Override
+      public void connecting() {
+        events.add("connecting");
+      }
+
+      @Override
+      public void unreachable(String why) {
+        events.add("unreachable");
+      }
+
+      @Override
+      public void stopped(String reason) {
+        events.add("stopped: " + reason);
+      }
+    };
+    try {
+      AgentRunner runner = new AgentRunner("bank-a", plan(), channel, null, Duration.ofMillis(500), recorder);
+      // when: it gives up, then the shutdown hook asks it to leave
+      assertThrows(AgentException.class, runner::run);
+      runner.leave("agent shut down");
+      // then
+      // (whether "unreachable" comes before giving up depends on how long the first dial takes: not asserted)
+      assertEquals("connecting", events.get(0));
+      String last = events.get(events.size() - 1);
+      assertTrue(last.startsWith("stopped: the coordinator is unreachable"), events.toString());
+      assertEquals(1, events.stream().filter(e -> e.startsWith("stopped")).count(), events.toString());
+    } finally {
+      channel.shutdownNow();
     }
   }
 

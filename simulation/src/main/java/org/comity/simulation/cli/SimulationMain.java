@@ -1,5 +1,6 @@
 package org.comity.simulation.cli;
 
+import org.comity.logging.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,15 @@ public final class SimulationMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Read by {@link LogFormat#select} in {@link #main} before Logback starts; declared here for help and checking. */
+  @CommandLine.Option(names = LogFormat.OPTION, scope = CommandLine.ScopeType.INHERIT, paramLabel = "text|json",
+      defaultValue = "${env:" + LogFormat.ENVIRONMENT + ":-text}",
+      description = "Log format on stderr: text (default) or json, one JSON object per line "
+          + "(or set " + LogFormat.ENVIRONMENT + ").")
+  LogFormat logFormat;
+
   public static void main(String[] args) {
+    LogFormat.select(args, System.getenv());
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "comity-simulation-logback.xml");
     }
@@ -24,7 +33,8 @@ public final class SimulationMain implements Runnable {
 
   /** Runs the command line and returns the exit code (for tests). */
   public static int execute(String... args) {
-    return new CommandLine(new SimulationMain()).setExecutionExceptionHandler(new ExitCodes()).execute(args);
+    return new CommandLine(new SimulationMain()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(new ExitCodes()).execute(args);
   }
 
   @Override
