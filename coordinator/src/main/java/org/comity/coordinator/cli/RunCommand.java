@@ -25,7 +25,14 @@ import org.comity.plan.PlanHash;
 import org.comity.plan.PlanLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.comity.coordinator.audit.AuditTrail;
+import org.comity.coordinator.audit.AuditingRoundListener;
+import org.comity.coordinator.round.RecoveredRun;
+import org.comity.coordinator.round.RunJournal;
+import org.comity.coordinator.store.Database;
+import org.comity.coordinator.store.JdbcRunJournal;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: serves one run of a plan until its rounds are done. */
@@ -63,6 +70,18 @@ final class RunCommand implements Callable<Integer> {
       description = "Mutual TLS (TLS 1.3) with the consortium PKI made by 'ca init': server certificate, CA, CRL. "
           + "Required for a non-loopback bind.")
   Path pkiDir;
+
+  @Mixin
+  DatabaseOptions database = new DatabaseOptions();
+
+  @Mixin
+  AuditKeyOptions auditKey = new AuditKeyOptions();
+
+  @Option(names = "--new-run", description = {"Start a new run even if the store holds an unfinished run of this plan "
+      + "(which is then recorded as abandoned).",
+      "Without it, an unfinished run of the same plan is resumed from its journal: after a crash, run the same command "
+          + "again."})
+  boolean newRun;
 
   @Option(names = "--insecure-plaintext-on-network",
       description = "Allow a non-loopback bind without mutual TLS. Unauthenticated: for isolated test networks only.")
@@ -107,8 +126,10 @@ final class RunCommand implements Callable<Integer> {
     } else {
       log.warn("plaintext transport: members are not authenticated (loopback or isolated test network only)");
     }
-    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, revoked,
-        Clock.systemUTC(), new RoundPrinter());
+    try (Database store = database.open(true);
+         CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, revoked,
+             journal(store, loaded), Clock.systemUTC(), new RoundPrinter(),
+             new AuditingRoundListener(new AuditTrail(store, auditKey.signer(pkiDir, store.url()), Clock.systemUTC())));
          MetricsEndpoint metrics = metricsPort < 0 ? null
              : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort)) {
       if (metrics != null) {
@@ -123,6 +144,25 @@ final class RunCommand implements Callable<Integer> {
       server.models().latest().ifPresent(v -> System.out.printf("latest version %d (sha256 %s)%n", v.version(), v.weightsHash()));
       return outcome.completed() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
+  }
+
+  /** The store's journal; with {@code --new-run} an unfinished run of this plan is first recorded as abandoned. */
+  private RunJournal journal(Database store, FederationPlan loaded) {
+    RunJournal journal = new JdbcRunJournal(store);
+    Optional<RecoveredRun> unfinished = journal.findUnfinished(PlanHash.of(loaded));
+    if (unfinished.isPresent()) {
+      RecoveredRun run = unfinished.get();
+      if (newRun) {
+        journal.runFinished(run.runId(), new RunOutcome(false, "abandoned by the operator: a new run was started with "
+            + "--new-run", run.versions().size(), 0), java.time.Instant.now());
+        System.out.printf("run %s abandoned (--new-run); a new run starts%n", run.runId());
+      } else {
+        System.out.printf("resuming run %s from its journal (%d committed version(s)%s)%n", run.runId(),
+            run.versions().size(), run.inFlight() == null ? ""
+                : ", round %d was in %s".formatted(run.inFlight().round(), run.inFlight().lastPhase()));
+      }
+    }
+    return journal;
   }
 
   /** One line per finished round on stdout, so the operator watches the run without reading logs. */
