@@ -70,7 +70,7 @@ public record QuantizedEncoding(double clipBound, long maxWeight, int memberCoun
    *
    * @throws IllegalArgumentException for a weight outside [1, maxWeight] or a NaN value
    */
-  public int[] encode(double[] update, long weight, SecureRandom random) {
+  public int[] encode(double[] update, long weight, java.util.random.RandomGenerator random) {
     if (weight < 1 || weight > maxWeight) {
       throw new IllegalArgumentException("sample count must be in [1, %d], got %d".formatted(maxWeight, weight));
     }

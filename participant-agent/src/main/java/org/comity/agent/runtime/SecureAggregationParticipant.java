@@ -76,11 +76,13 @@ final class SecureAggregationParticipant {
   }
 
   /**
-   * Starts the round's protocol with this bank's update and returns its advertised keys.
+   * Starts the round's protocol with this bank's update and returns its advertised keys. The rounding coins follow
+   * {@code roundingSeed} (the training task's seed), so a retried round encodes the kept update identically.
    *
    * @throws IllegalArgumentException if the setup is not what the plan implies
    */
-  SecAggPublicKeys start(String runId, int round, SecAggSetup setup, float[] update, long sampleCount) {
+  SecAggPublicKeys start(String runId, int round, SecAggSetup setup, float[] update, long sampleCount,
+      long roundingSeed) {
     SecAggConfig config = verifiedConfig(round, setup);
     clients.keySet().removeIf(r -> r < round);
     double[] values = new double[update.length];
@@ -88,7 +90,7 @@ final class SecureAggregationParticipant {
       values[i] = update[i];
     }
     SecAggClient client = new SecAggClient(config, memberId, random);
-    AdvertiseKeys keys = client.start(new ClientInput(values, sampleCount));
+    AdvertiseKeys keys = client.start(new ClientInput(values, sampleCount, roundingSeed));
     clients.put(round, client);
     log.info("round {}: secure aggregation with {} banks, {} neighbours, threshold {}", round, config.members().size(),
         config.parameters().neighbours(), config.threshold());

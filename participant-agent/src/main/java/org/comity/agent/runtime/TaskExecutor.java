@@ -282,7 +282,8 @@ public final class TaskExecutor {
         contribution = java.util.Arrays.copyOf(contribution, contribution.length + 1);
         contribution[contribution.length - 1] = update.clipped() ? 0f : 1f;
       }
-      var keys = secure.start(task.getRunId(), task.getRound(), secagg.getSetup(), contribution, update.samples());
+      var keys = secure.start(task.getRunId(), task.getRound(), secagg.getSetup(), contribution, update.samples(),
+          secagg.getTrainAndAdvertise().getSeed() ^ 0x5EC0A66L);
       return java.util.Optional.of(SecAggResult.newBuilder().setAdvertiseKeys(keys).setTrainLoss(update.loss())
           .setTrainingMillis(update.millis()).setDevice(model.deviceDescription())
           .setSampleEpsilonSpent(sampleEpsilonSpent()).build());

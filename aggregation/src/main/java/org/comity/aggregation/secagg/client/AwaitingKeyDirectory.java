@@ -61,7 +61,9 @@ public final class AwaitingKeyDirectory implements ClientStage {
       throw new IllegalArgumentException("update length must be %d, got %d"
           .formatted(config.vectorLength(), input.update().length));
     }
-    int[] encoded = config.encoding().encode(input.update(), input.weight(), random);
+    java.util.random.RandomGenerator coins = input.roundingSeed() == null ? random
+        : new java.util.SplittableRandom(input.roundingSeed());
+    int[] encoded = config.encoding().encode(input.update(), input.weight(), coins);
     X25519KeyAgreement.KeyPair c = X25519KeyAgreement.generate(random);
     X25519KeyAgreement.KeyPair s = X25519KeyAgreement.generate(random);
     AdvertiseKeys message = new AdvertiseKeys(config.roundId(), self, c.publicKey(), s.publicKey());
