@@ -70,11 +70,11 @@ final class TrainedVersions {
       if (idColumn != null) {
         csv.append("tx-").append(1000 + i).append(',');
       }
-      csv.append(random.nextDouble() < 0.07 ? "" : "%.4f".formatted(amount)).append(',')
+      csv.append(random.nextDouble() < 0.07 ? "" : String.format(java.util.Locale.ROOT, "%.4f", amount)).append(',')
           .append(random.nextDouble() < 0.1 ? "" : Integer.toString(hour)).append(',')
           .append(random.nextDouble() < 0.05 ? "" : channels[channel]).append(',')
           .append(random.nextDouble() < 0.08 ? "" : Double.toString(balance)).append(',')
-          .append("%.6f".formatted(risk));
+          .append(String.format(java.util.Locale.ROOT, "%.6f", risk));
       if (withLabel) {
         csv.append(',').append(label);
       }
