@@ -29,7 +29,7 @@ import org.tensorflow.types.TInt32;
  * indices; the plan's missing-value policy; the version's normalisation; the dense network; sigmoid.
  *
  * <p><b>Bit-for-bit agreement with the agent.</b> The agent normalises in Java as
- * {@code (float) ((double) x - mean) / std)} with double mean and std, and a NaN (missing, {@code mean} policy)
+ * {@code (float) (((double) x - mean) / std)} with double mean and std, and a NaN (missing, {@code mean} policy)
  * becomes 0. Here the same is done in float64 ops (exact IEEE subtraction and division, round-to-nearest cast back
  * to float32), so normalised inputs are identical. Mean and std are float64 variables (saved in {@code variables/})
  * rather than constants, so graph optimisation cannot fold the division into a multiplication by a reciprocal. The
@@ -178,6 +178,9 @@ final class ServingGraph {
     }
   }
 
-  /** The agent's leaky ReLU slope ({@code org.comity.agent.model.Activation.LEAKY_RELU_SLOPE}); pinned by a test. */
+  /**
+   * The agent's leaky ReLU slope ({@code org.comity.agent.model.Activation.LEAKY_RELU_SLOPE}); the simulation's
+   * bit-for-bit test of every activation fails if the two differ.
+   */
   static final float LEAKY_RELU_SLOPE = 0.2f;
 }

@@ -14,7 +14,11 @@ import org.comity.coordinator.export.SavedModelExporter;
 import org.comity.coordinator.model.ModelVersion;
 import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanLoader;
+import org.comity.agent.scoring.ExportedModelScorer;
+import org.comity.serving.ServingInput;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +49,33 @@ class ExportedModelMatchesAgentTest {
     ModelVersion version = TrainedVersions.train(plan, training, 4, 1);
     // then
     assertScoresIdentical(plan, version, Path.of("../docs/data/GermanCredit_test.csv"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tanh", "elu", "leaky_relu"})
+  void exportedModel_everyHiddenActivation_scoresBitForBitAsTheAgent(String activation) throws Exception {
+    // given: the mixed plan with another activation; loaded in this JVM (the fresh-JVM tests cover loading
+    // elsewhere; this one covers the activation ops and the leaky ReLU slope both sides define)
+    FederationPlan plan = PlanLoader.parse(TrainedVersions.MIXED_PLAN.replace("dropout: 0.3}",
+        "dropout: 0.3, activation: %s}".formatted(activation)), activation);
+    BankDataset training = TrainedVersions.load(plan,
+        TrainedVersions.write(dir, "train.csv", TrainedVersions.mixedCsv(400, 13, true, null)));
+    Path holdoutCsv = TrainedVersions.write(dir, "holdout.csv", TrainedVersions.mixedCsv(200, 14, true, null));
+    ModelVersion version = TrainedVersions.train(plan, training, 2, 1);
+    BankDataset holdout = TrainedVersions.load(plan, holdoutCsv);
+    // when
+    ExportedModel exported = new SavedModelExporter().export(version, plan, dir.resolve("models"), false);
+    float[] served;
+    try (ExportedModelScorer scorer = ExportedModelScorer.open(exported.versionDirectory(), plan)) {
+      served = scorer.score(ServingInput.fromModelInputs(plan, holdout.featuresRowMajor(), holdout.rows()),
+          holdout.rows(), done -> { });
+    }
+    float[] agent = TrainedVersions.agentScores(plan, version, holdout);
+    // then
+    for (int row = 0; row < agent.length; row++) {
+      assertEquals(Float.floatToRawIntBits(agent[row]), Float.floatToRawIntBits(served[row]),
+          "%s row %d: agent %s, served %s".formatted(activation, row, agent[row], served[row]));
+    }
   }
 
   private void assertScoresIdentical(FederationPlan plan, ModelVersion version, Path csv) throws Exception {
