@@ -26,7 +26,6 @@ import org.comity.serving.ServingContract;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
@@ -150,8 +149,8 @@ class SavedModelExporterTest {
     List<String> names = new ArrayList<>();
     try (SavedModelBundle bundle = SavedModelBundle.load(exported.versionDirectory().toString(), "serve")) {
       bundle.graph().operations().forEachRemaining(op -> {
-        types.add(((GraphOperation) op).type());
-        names.add(((GraphOperation) op).name());
+        types.add(op.type());
+        names.add(op.name());
       });
     }
     for (String type : types) {

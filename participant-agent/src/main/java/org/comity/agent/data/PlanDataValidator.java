@@ -82,7 +82,8 @@ public final class PlanDataValidator {
 
   /**
    * Checks rows to score: the features as for training; the label column may be absent (if present it is
-   * ignored); {@code idColumn}, if not null, must be present and its values are kept ({@link #ids()}).
+   * ignored); {@code idColumn}, if not null, must be present and its values are kept ({@link #ids()}). The
+   * dataset's labels are placeholders (all 0), and both classes need not occur.
    *
    * @throws IllegalArgumentException if {@code idColumn} names a feature
    */
