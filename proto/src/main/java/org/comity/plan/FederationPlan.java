@@ -16,13 +16,25 @@ import java.util.List;
  * @param secureAggregation secure aggregation settings
  * @param bankPrivacy bank-level differential privacy (DP-FedAvg) settings
  * @param samplePrivacy sample-level differential privacy (DP-SGD at each bank) settings
+ * @param scoring thresholds that band a served fraud probability into allow, review and block
  */
 public record FederationPlan(
     String name, List<FeatureSpec> features, String label, ModelSpec model, TrainingSpec training,
     RoundsSpec rounds, EvaluationSpec evaluation, SecureAggregationSpec secureAggregation,
-    BankPrivacySpec bankPrivacy, SampleLevelPrivacySpec samplePrivacy) {
+    BankPrivacySpec bankPrivacy, SampleLevelPrivacySpec samplePrivacy, ScoringSpec scoring) {
   public FederationPlan {
     features = List.copyOf(features);
+    if (scoring == null) {
+      throw new IllegalArgumentException("scoring must not be null (use ScoringSpec.defaults())");
+    }
+  }
+
+  /** A plan with the default scoring thresholds ({@link ScoringSpec#defaults()}). */
+  public FederationPlan(String name, List<FeatureSpec> features, String label, ModelSpec model, TrainingSpec training,
+      RoundsSpec rounds, EvaluationSpec evaluation, SecureAggregationSpec secureAggregation,
+      BankPrivacySpec bankPrivacy, SampleLevelPrivacySpec samplePrivacy) {
+    this(name, features, label, model, training, rounds, evaluation, secureAggregation, bankPrivacy, samplePrivacy,
+        ScoringSpec.defaults());
   }
 
   /** A plan with secure aggregation and differential privacy off. */
@@ -30,6 +42,11 @@ public record FederationPlan(
       RoundsSpec rounds, EvaluationSpec evaluation) {
     this(name, features, label, model, training, rounds, evaluation, SecureAggregationSpec.disabled(),
         BankPrivacySpec.disabled(), SampleLevelPrivacySpec.disabled());
+  }
+
+  /** Names of the plan's feature columns in model order: the columns of the serving input. */
+  public List<String> featureNames() {
+    return features.stream().map(FeatureSpec::name).toList();
   }
 
   /** The layout of the model's parameters for this plan's schema and architecture. */

@@ -1,5 +1,6 @@
 package org.comity.plan;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,12 +21,17 @@ import java.util.HexFormat;
  * The canonical form of a plan and its SHA-256. The canonical form is the effective plan (defaults filled in)
  * as JSON with sorted keys, so two files that differ only in layout, comments, key order or spelled-out
  * defaults have the same hash, and any change of meaning changes it. Rounds and updates are bound to this hash.
+ *
+ * <p>Sections added after canonical form 1 ({@code scoring}) are left out of the canonical JSON while they hold
+ * their defaults, so a plan written before they existed keeps its hash (and the runs, model versions and exports
+ * bound to it stay valid); any non-default value is included and changes the hash.
  */
 public final class PlanHash {
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .addModule(new SimpleModule().addSerializer(Duration.class, new DurationAsMillis()))
+      .addMixIn(FederationPlan.class, PlanSectionsAddedLater.class)
       .build();
 
   private PlanHash() {}
@@ -54,6 +60,25 @@ public final class PlanHash {
   private record Canonical(int canonicalFormVersion, FederationPlan plan) {
     Canonical(FederationPlan plan) {
       this(1, plan);
+    }
+  }
+
+  /** Omits the sections added after canonical form 1 while they hold their defaults (see the class comment). */
+  private abstract static class PlanSectionsAddedLater {
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultScoring.class)
+    abstract ScoringSpec scoring();
+  }
+
+  /** Jackson value filter: {@code equals} answers "leave this value out". */
+  private static final class DefaultScoring {
+    @Override
+    public boolean equals(Object value) {
+      return ScoringSpec.defaults().equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
     }
   }
 

@@ -86,13 +86,14 @@ public final class PlanLoader {
     RoundsSpec rounds = readRounds(root.child("rounds"));
     EvaluationSpec evaluation = readEvaluation(root.child("evaluation"));
     SecureAggregationSpec secureAggregation = readSecureAggregation(root.child("secure_aggregation"), rounds);
+    ScoringSpec scoring = readScoring(root.child("scoring"), problems);
     PlanNode privacy = root.child("privacy");
     BankPrivacySpec bankPrivacy = readPrivacy(privacy.child("bank_level"), rounds);
     SampleLevelPrivacySpec samplePrivacy = readSamplePrivacy(privacy.child("sample_level"), training);
     privacy.rejectUnknownKeys();
     root.rejectUnknownKeys();
     FederationPlan plan = new FederationPlan(name, features, label, model, training, rounds, evaluation,
-        secureAggregation, bankPrivacy, samplePrivacy);
+        secureAggregation, bankPrivacy, samplePrivacy, scoring);
     if (problems.isEmpty() && plan.inputWidth() > MAX_INPUT_COLUMNS) {
       root.problem("features", "the schema expands to %d model inputs; at most %d are allowed"
           .formatted(plan.inputWidth(), MAX_INPUT_COLUMNS));
@@ -325,6 +326,27 @@ public final class PlanLoader {
           + "be released outright").formatted(delta, rounds.minMembersToStart()));
     }
     return new BankPrivacySpec(enabled, clip, noise, rate, epsilon, delta, adaptive, quantile, clipRate, countStddev);
+  }
+
+  private static ScoringSpec readScoring(PlanNode node, List<String> problems) {
+    int problemsBefore = problems.size();
+    double review = node.number("review_threshold", ScoringSpec.DEFAULT_REVIEW_THRESHOLD, 0.0, 1.0, true);
+    double block = node.number("block_threshold", ScoringSpec.DEFAULT_BLOCK_THRESHOLD, 0.0, 1.0, true);
+    node.rejectUnknownKeys();
+    if (review <= 0) {
+      node.problem("review_threshold", "value %s must be above 0 (rule: 0 < review_threshold < block_threshold < 1)"
+          .formatted(review));
+    }
+    if (block <= 0) {
+      node.problem("block_threshold", "value %s must be above 0 (rule: 0 < review_threshold < block_threshold < 1)"
+          .formatted(block));
+    }
+    // Compare only two values that were read as written: an out-of-range one was replaced by its default.
+    if (problems.size() == problemsBefore && review >= block) {
+      node.problem("block_threshold", ("value %s is not above review_threshold %s (rule: 0 < review_threshold < "
+          + "block_threshold < 1)").formatted(block, review));
+    }
+    return problems.size() == problemsBefore ? new ScoringSpec(review, block) : ScoringSpec.defaults();
   }
 
   private static EvaluationSpec readEvaluation(PlanNode node) {

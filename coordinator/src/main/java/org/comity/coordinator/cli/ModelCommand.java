@@ -22,11 +22,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code model list|show|compare|promote|rollback}: the registry of committed model versions. */
+/** {@code model list|show|compare|promote|rollback|export}: the registry of committed model versions. */
 @Command(name = "model", mixinStandardHelpOptions = true,
     description = "The model registry: committed versions, their lineage, and which one serves.",
     subcommands = {ModelCommand.ListVersions.class, ModelCommand.Show.class, ModelCommand.Compare.class,
-        ModelCommand.Promote.class, ModelCommand.Rollback.class})
+        ModelCommand.Promote.class, ModelCommand.Rollback.class, ModelExportCommand.class})
 final class ModelCommand {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String VERSION_HELP = "V, or RUN:V when several runs have a version V (e.g. 3 or run-7:3).";

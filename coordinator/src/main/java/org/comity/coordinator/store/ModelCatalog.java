@@ -403,7 +403,12 @@ public final class ModelCatalog {
     static FederationPlan parse(String canonicalJson, String planHash) {
       try {
         JsonNode root = JSON.readTree(canonicalJson);
-        return JSON.treeToValue(root.get("plan"), FederationPlan.class);
+        JsonNode plan = root.get("plan");
+        if (plan instanceof com.fasterxml.jackson.databind.node.ObjectNode sections && !sections.has("scoring")) {
+          // The canonical form leaves sections added later out while they hold their defaults (PlanHash).
+          sections.set("scoring", JSON.valueToTree(org.comity.plan.ScoringSpec.defaults()));
+        }
+        return JSON.treeToValue(plan, FederationPlan.class);
       } catch (IOException | IllegalArgumentException e) {
         throw new DatabaseException(DatabaseException.Kind.CORRUPT, "the stored plan %s cannot be read back: %s"
             .formatted(planHash, e.getMessage()), e);

@@ -197,9 +197,41 @@ class ModelAndAuditCliTest {
   }
 
   @Test
+  void modelExport_writesTheServingLayoutOfTheVersion_andRefusesToOverwrite() throws Exception {
+    // a store whose version 2 has weights in the plan's layout (the fixtures' weights are arbitrary)
+    String url = "jdbc:sqlite:" + dir.resolve("export.db");
+    FederationPlan plan = JournalFixtures.plan("export-test");
+    String hash = PlanHash.of(plan);
+    try (Database database = Database.open(DatabaseUrl.parse(url), null, null)) {
+      JdbcRunJournal journal = new JdbcRunJournal(database);
+      journal.runStarted("run-1", plan, hash, JournalFixtures.T0);
+      for (int v = 1; v <= 2; v++) {
+        journal.roundFinished("run-1", JournalFixtures.report(v, 1, RoundPhase.COMMITTED, v),
+            new org.comity.coordinator.model.ModelVersion(v, "run-1", hash, v,
+                plan.modelLayout().initialWeights(v), JournalFixtures.normalization(), null, List.of("bank-a"),
+                JournalFixtures.T0.plusSeconds(v), 0.0), JournalFixtures.checkpoint(v + 1, v));
+      }
+    }
+    Path out = dir.resolve("serving");
+
+    Run export = run("model", "export", "--database", url, "--version", "2", "--out", out.toString());
+    assertEquals(0, export.exitCode(), export.err() + export.out());
+    assertTrue(java.nio.file.Files.isRegularFile(out.resolve("2").resolve("saved_model.pb")), export.out());
+    JsonNode manifest = new ObjectMapper().readTree(out.resolve("2").resolve("comity-model.json").toFile());
+    assertTrue(manifest.toString().contains(PlanHash.of(plan)), manifest.toString());
+    assertTrue(export.out().contains("exported version 2 of run run-1"), export.out());
+
+    Run again = run("model", "export", "--database", url, "--version", "2", "--out", out.toString());
+    assertEquals(2, again.exitCode(), again.err());
+    Run unknown = run("model", "export", "--database", url, "--version", "7", "--out", out.toString());
+    assertEquals(2, unknown.exitCode());
+    assertTrue(unknown.err().contains("no committed model version v7"), unknown.err());
+  }
+
+  @Test
   void everyNewCommand_hasHelp() {
     for (String[] command : new String[][] {{"model"}, {"model", "list"}, {"model", "show"}, {"model", "compare"},
-        {"model", "promote"}, {"model", "rollback"}, {"audit"}, {"audit", "verify"}, {"audit", "export"},
+        {"model", "promote"}, {"model", "rollback"}, {"model", "export"}, {"audit"}, {"audit", "verify"}, {"audit", "export"},
         {"audit", "list"}}) {
       String[] args = java.util.Arrays.copyOf(command, command.length + 1);
       args[command.length] = "--help";

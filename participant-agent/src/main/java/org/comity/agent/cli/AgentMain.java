@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
  * {@code comity-agent}: the member bank's executable. Exit codes: 0 ok, 2 bad usage or input, 1 failure.
  */
 @Command(name = "comity-agent", mixinStandardHelpOptions = true, version = "Comity agent 0.1.0",
-    description = "The member bank's Comity agent: checks its data against the plan and takes part in federated training.",
-    subcommands = {CheckCommand.class, RunCommand.class, StatusCommand.class, KeygenCommand.class, PrivacyCommand.class,
+    description = "The member bank's Comity agent: checks its data against the plan, takes part in federated training "
+        + "and scores with an exported model.",
+    subcommands = {CheckCommand.class, RunCommand.class, StatusCommand.class, ScoreCommand.class, KeygenCommand.class,
+        PrivacyCommand.class,
         CommandLine.HelpCommand.class})
 public final class AgentMain implements Runnable {
   @CommandLine.Spec
@@ -38,6 +40,7 @@ public final class AgentMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: check, run, status, keygen, privacy (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "choose a command: check, run, status, score, keygen, privacy (see --help)");
   }
 }

@@ -15,8 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.comity.agent.data.CsvDataLoader;
+import org.comity.agent.data.BankDataSource;
 import org.comity.agent.data.DataCheckReport;
+import org.comity.agent.data.PlanDataValidator;
 import org.comity.agent.data.HoldoutSplit;
 import org.comity.agent.model.DeviceSelection;
 import org.comity.agent.model.SessionThreads;
@@ -35,6 +36,7 @@ import org.comity.agent.training.TensorFlowLocalModel;
 import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code run}: takes part in a run of the plan with the bank's data. */
@@ -44,8 +46,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--plan", required = true, paramLabel = "FILE", description = "Federation plan (YAML), as agreed with the operator.")
   Path plan;
 
-  @Option(names = "--data", required = true, paramLabel = "CSV", description = "The bank's data export (CSV with header).")
-  Path data;
+  @Mixin
+  DataSourceOptions data;
 
   @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT", description = "The coordinator's address.")
   String coordinator;
@@ -120,7 +122,8 @@ final class RunCommand implements Callable<Integer> {
       throw new ExitCodes.BadInputException("--metrics-port must be 0-65535, got " + metricsPort);
     }
     StatusFile status = new StatusFile(statusFile != null ? statusFile : StatusFile.DEFAULT);
-    DataCheckReport report = new CsvDataLoader(loaded).load(data);
+    BankDataSource source = data.source();
+    DataCheckReport report = source.read(PlanDataValidator.forTraining(loaded, source.positions()));
     AgentStatus.DataCheck dataCheck = dataCheck(report);
     if (!report.ok()) {
       new AgentStatusTracker(memberId, coordinator, dataCheck, Optional::empty, status, Clock.systemUTC())

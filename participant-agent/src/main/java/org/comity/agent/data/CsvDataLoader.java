@@ -16,7 +16,8 @@ import org.comity.plan.FederationPlan;
 
 /**
  * Loads a bank's CSV export (UTF-8, comma-separated, header row, RFC 4180 quoting) and checks it against the
- * plan. Never throws for bad content: every problem goes into the {@link DataCheckReport}.
+ * plan. Never throws for bad content: every problem goes into the {@link DataCheckReport}. Positions in messages
+ * are file lines (the header is line 1).
  */
 public final class CsvDataLoader {
   private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
@@ -27,9 +28,13 @@ public final class CsvDataLoader {
     this.plan = plan;
   }
 
-  /** Reads and checks {@code file}. */
+  /** Reads and checks {@code file} as training data. */
   public DataCheckReport load(Path file) {
-    PlanDataValidator validator = new PlanDataValidator(plan);
+    return load(file, PlanDataValidator.forTraining(plan, PlanDataValidator.Positions.LINE));
+  }
+
+  /** Reads {@code file} through {@code validator} (made for this loader's plan, with line positions). */
+  public static DataCheckReport load(Path file, PlanDataValidator validator) {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
          MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader)) {
       boolean header = true;

@@ -26,7 +26,7 @@ public record DataCheckReport(String source, long rowsRead, List<DataProblem> pr
       return "%s: OK, %d rows, %d positives (%.3f%%), %d model inputs".formatted(source, dataset.rows(),
           dataset.positives(), 100.0 * dataset.positives() / dataset.rows(), dataset.columns());
     }
-    StringBuilder text = new StringBuilder("%s: %d problem(s) in %d data rows read; the file will not be used:"
+    StringBuilder text = new StringBuilder("%s: %d problem(s) in %d data rows read; the data will not be used:"
         .formatted(source, problems.size(), rowsRead));
     for (DataProblem problem : problems) {
       text.append("\n  - ").append(problem.describe());

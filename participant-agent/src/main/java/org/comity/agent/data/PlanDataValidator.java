@@ -1,6 +1,7 @@
 package org.comity.agent.data;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,14 +15,43 @@ import org.comity.plan.FeatureType;
  * source (CSV files, database queries), so a bank's data is judged by one rule wherever it comes from.
  *
  * <p>Usage: {@link #header(List)} once, {@link #row(long, List)} per row, then {@link #finish(String)}.
- * Problems are aggregated per column and kind with their count and first lines, so a million bad cells make
- * one readable line, not a million.
+ * Problems are aggregated per column and kind with their count and first positions, so a million bad cells make
+ * one readable line, not a million. A position is a file line for CSV (the header is line 1) and a 1-based result
+ * row for a query ({@link Positions}).
+ *
+ * <p>Two purposes: {@link #forTraining} (the label is required and both classes must occur) and
+ * {@link #forScoring} (rows to be scored: the label column may be absent, and one pass-through id column may be
+ * present and is carried to the output). The features are checked by the same rule in both.
  */
 public final class PlanDataValidator {
   private static final int FIRST_LINES = 5;
 
+  /** What the positions passed to {@link #row(long, List)} are. */
+  public enum Positions {
+    /** 1-based file lines; the header is line 1. */
+    LINE("line"),
+    /** 1-based rows of a query result; the header (column names) has no position. */
+    ROW("row");
+
+    private final String word;
+
+    Positions(String word) {
+      this.word = word;
+    }
+
+    /** The word used in messages, e.g. {@code line}. */
+    public String word() {
+      return word;
+    }
+  }
+
   private final FederationPlan plan;
   private final int width;
+  private final boolean scoring;
+  private final String idColumn;
+  private final Positions positions;
+  private int idCellIndex = -1;
+  private List<String> ids;
   private final Map<String, Problem> problems = new LinkedHashMap<>();
   private int[] featureCellIndex;
   private int labelCellIndex = -1;
@@ -32,9 +62,46 @@ public final class PlanDataValidator {
   private long rowsRead;
   private long positives;
 
+  /** A training validator for CSV lines: the existing default. */
   public PlanDataValidator(FederationPlan plan) {
+    this(plan, false, null, Positions.LINE);
+  }
+
+  private PlanDataValidator(FederationPlan plan, boolean scoring, String idColumn, Positions positions) {
     this.plan = plan;
     this.width = plan.inputWidth();
+    this.scoring = scoring;
+    this.idColumn = idColumn;
+    this.positions = positions;
+  }
+
+  /** Checks rows to train and evaluate on: the label is required, both classes must occur. */
+  public static PlanDataValidator forTraining(FederationPlan plan, Positions positions) {
+    return new PlanDataValidator(plan, false, null, positions);
+  }
+
+  /**
+   * Checks rows to score: the features as for training; the label column may be absent (if present it is
+   * ignored); {@code idColumn}, if not null, must be present and its values are kept ({@link #ids()}). The
+   * dataset's labels are placeholders (all 0), and both classes need not occur.
+   *
+   * @throws IllegalArgumentException if {@code idColumn} names a feature
+   */
+  public static PlanDataValidator forScoring(FederationPlan plan, String idColumn, Positions positions) {
+    if (idColumn != null && plan.featureNames().contains(idColumn)) {
+      throw new IllegalArgumentException("id column '%s' is a feature of the plan; choose a non-feature column"
+          .formatted(idColumn));
+    }
+    return new PlanDataValidator(plan, true, idColumn, positions);
+  }
+
+  /** The id column's value of every valid row, in row order (scoring with an id column), else empty. */
+  public List<String> ids() {
+    return ids == null ? List.of() : Collections.unmodifiableList(ids);
+  }
+
+  private long headerPosition() {
+    return positions == Positions.LINE ? 1 : -1;
   }
 
   /** Reads the header; problems: missing, extra or duplicate columns. */
@@ -52,22 +119,33 @@ public final class PlanDataValidator {
       String name = plan.features().get(f).name();
       Integer at = index.get(name);
       if (at == null) {
-        add(name, "missing_column", 1, "the plan's feature column is missing from the header", 1);
+        add(name, "missing_column", 1, "the plan's feature column is missing from the header", headerPosition());
         featureCellIndex[f] = -1;
       } else {
         featureCellIndex[f] = at;
       }
     }
     Integer label = index.get(plan.label());
-    if (label == null) {
-      add(plan.label(), "missing_column", 1, "the plan's label column is missing from the header", 1);
-    } else {
+    if (label == null && !scoring) {
+      add(plan.label(), "missing_column", 1, "the plan's label column is missing from the header", headerPosition());
+    } else if (label != null && !scoring) {
       labelCellIndex = label;
     }
+    if (idColumn != null) {
+      Integer id = index.get(idColumn);
+      if (id == null) {
+        add(idColumn, "missing_column", 1, "the id column (--id-column) is missing from the header", headerPosition());
+      } else {
+        idCellIndex = id;
+        ids = new ArrayList<>();
+      }
+    }
     for (String name : index.keySet()) {
-      boolean known = name.equals(plan.label()) || plan.features().stream().anyMatch(f -> f.name().equals(name));
+      boolean known = name.equals(plan.label()) || name.equals(idColumn)
+          || plan.features().stream().anyMatch(f -> f.name().equals(name));
       if (!known) {
-        add(name, "extra_column", 1, "column is not in the plan; remove it from the export or add it to the plan", 1);
+        add(name, "extra_column", 1, "column is not in the plan; remove it from the %s or add it to the plan"
+            .formatted(positions == Positions.LINE ? "export" : "query"), headerPosition());
       }
     }
     headerOk = problems.isEmpty();
@@ -93,6 +171,16 @@ public final class PlanDataValidator {
       String cell = cells.get(featureCellIndex[f]).trim();
       valid &= encode(feature, cell, line, encoded, column);
       column += feature.inputWidth();
+    }
+    if (scoring) {
+      if (valid) {
+        features.addAll(encoded);
+        labels.add(0f); // rows to score have no label; the dataset's labels are placeholders
+        if (ids != null) {
+          ids.add(cells.get(idCellIndex));
+        }
+      }
+      return;
     }
     String labelCell = cells.get(labelCellIndex).trim();
     float label;
@@ -160,11 +248,12 @@ public final class PlanDataValidator {
 
   /** Ends the check: whole-file problems (empty, one class) are added, and the dataset built if clean. */
   public DataCheckReport finish(String source) {
-    if (headerCells == 0) {
+    if (headerCells == 0 && problems.isEmpty()) {
+      // Only when nothing else went wrong: an unreadable file or a failed query is not also "empty".
       add(null, "empty_file", 1, "the source is empty: expected a header row and data rows", -1);
-    } else if (headerOk && rowsRead == 0) {
+    } else if (headerCells > 0 && headerOk && rowsRead == 0) {
       add(null, "no_rows", 1, "the source has a header but no data rows", -1);
-    } else if (headerOk && problems.isEmpty()) {
+    } else if (headerOk && problems.isEmpty() && !scoring) {
       long rows = labels.size();
       if (positives == 0 || positives == rows) {
         add(plan.label(), "one_class", 1, "every row has label %s; training needs both classes"
@@ -172,7 +261,7 @@ public final class PlanDataValidator {
       }
     }
     List<DataProblem> list = new ArrayList<>();
-    problems.values().forEach(p -> list.add(p.toRecord()));
+    problems.values().forEach(p -> list.add(p.toRecord(positions)));
     BankDataset dataset = list.isEmpty()
         ? new BankDataset(features.toArray(), labels.toArray(), labels.size(), width) : null;
     return new DataCheckReport(source, rowsRead, list, dataset);
@@ -204,8 +293,8 @@ public final class PlanDataValidator {
       this.detail = detail;
     }
 
-    DataProblem toRecord() {
-      return new DataProblem(column, kind, count, lines, detail);
+    DataProblem toRecord(Positions positions) {
+      return new DataProblem(column, kind, count, lines, detail, positions.word());
     }
   }
 

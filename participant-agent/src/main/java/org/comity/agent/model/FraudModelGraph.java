@@ -24,6 +24,7 @@ final class FraudModelGraph {
   final Placeholder<TInt64> dropoutSeeds;
   final Placeholder<TFloat32> newWeights;
   final Operand<TFloat32> trainingLoss;
+  /** float32 {@code [rows, 1]}, the serving export's output shape. */
   final Operand<TFloat32> probabilities;
   final Operand<TFloat32> currentWeights;
   final Op trainStep;
@@ -60,7 +61,11 @@ final class FraudModelGraph {
     dpSgd = DpSgdGraph.build(graph, tf, network, features, labels, positiveClassWeight, dropoutSeeds);
     dpSgdTrainStep = adam.additionalStep(tf, dpSgd.privateGradients, "dpsgd_adam_step");
 
-    probabilities = tf.withName("fraud_probability").math.sigmoid(network.inferenceLogits(tf, features));
+    // Shaped [-1, 1] exactly as the coordinator's serving export ends (Reshape [-1] -> Sigmoid -> Reshape [-1, 1]):
+    // graph optimisation fuses the sigmoid differently when a reshape follows it, which changes the last bit of
+    // some scores, and the agent's evaluation must score exactly as a served export does.
+    probabilities = tf.withName("fraud_probability")
+        .reshape(tf.math.sigmoid(network.inferenceLogits(tf, features)), tf.array(-1, 1));
     currentWeights = network.flatWeights(tf);
     assignWeights = network.assignFromFlat(tf, newWeights);
   }

@@ -82,4 +82,67 @@ class AgentCliTest {
     assertTrue(status.out().contains("the data check found 1 problem(s)"), status.out());
     assertTrue(status.out().contains("data check: 2 rows, positive rate 0.000%, 1 problem(s)"), status.out());
   }
+
+  private String sqliteTable(String rows) throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("bank.db");
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE tx (a REAL, b REAL, y INTEGER)");
+      statement.execute("INSERT INTO tx VALUES " + rows);
+    }
+    return url;
+  }
+
+  @Test
+  void check_fromADatabaseQuery_exit0_badRow_exit2WithColumnAndRow() throws Exception {
+    // given
+    Path plan = Files.writeString(dir.resolve("plan.yaml"), "label: y\nfeatures: [{name: a, max: 10}, {name: b}]\n");
+    String url = sqliteTable("(1, 2, 0), (3, 4, 1), (30, 4, 1)");
+    // when
+    Run ok = run("check", "--plan", plan.toString(), "--jdbc-url", url, "--query", "SELECT a, b, y FROM tx WHERE a < 10");
+    Run bad = run("check", "--plan", plan.toString(), "--jdbc-url", url, "--query", "SELECT a, b, y FROM tx");
+    // then
+    assertEquals(0, ok.exitCode(), ok.err());
+    assertTrue(ok.out().contains("OK, 2 rows, 1 positives"), ok.out());
+    assertEquals(2, bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("column 'a': value is outside the plan's range [-inf, 10.0] (1 occurrence; row 3)"),
+        bad.err());
+  }
+
+  @Test
+  void dataFlags_csvAndQueryTogetherOrQueryHalfGiven_exit2() throws Exception {
+    Path plan = Files.writeString(dir.resolve("plan.yaml"), "label: y\nfeatures: [{name: a}]\n");
+    Path data = Files.writeString(dir.resolve("d.csv"), "a,y\n1,0\n2,1\n");
+    Run both = run("check", "--plan", plan.toString(), "--data", data.toString(), "--jdbc-url", "jdbc:sqlite:x.db",
+        "--query", "SELECT 1");
+    assertEquals(2, both.exitCode());
+    assertTrue(both.err().contains("mutually exclusive"), both.err());
+    Run half = run("check", "--plan", plan.toString(), "--jdbc-url", "jdbc:sqlite:x.db");
+    assertEquals(2, half.exitCode());
+    assertTrue(half.err().contains("--query"), half.err());
+    Run none = run("check", "--plan", plan.toString());
+    assertEquals(2, none.exitCode());
+    Run password = run("check", "--plan", plan.toString(), "--jdbc-url", "jdbc:postgresql://h/db?password=x",
+        "--query", "SELECT 1");
+    assertEquals(2, password.exitCode());
+    assertTrue(password.err().contains("COMITY_DB_PASSWORD"), password.err());
+  }
+
+  @Test
+  void score_help_exit0_andNamesItsFlags_missingModel_exit2() throws Exception {
+    Run help = run("score", "--help");
+    assertEquals(0, help.exitCode());
+    for (String flag : new String[] {"--plan", "--model", "--version", "--data", "--jdbc-url", "--query", "--id-column",
+        "--out"}) {
+      assertTrue(help.out().contains(flag), flag + " in " + help.out());
+    }
+    Path plan = Files.writeString(dir.resolve("plan.yaml"), "label: y\nfeatures: [{name: a}]\n");
+    Path data = Files.writeString(dir.resolve("d.csv"), "a\n1\n");
+    Files.createDirectories(dir.resolve("models"));
+    Run missing = run("score", "--plan", plan.toString(), "--model", dir.resolve("models").toString(), "--data",
+        data.toString(), "--out", dir.resolve("s.csv").toString());
+    assertEquals(2, missing.exitCode());
+    assertTrue(missing.err().contains("holds neither comity-model.json nor numbered version directories"),
+        missing.err());
+  }
 }

@@ -158,7 +158,7 @@ public final class ConsortiumPreparer {
     return new FederationPlan(plan.name(), plan.features(), plan.label(), plan.model(), plan.training(),
         new org.comity.plan.RoundsSpec(rounds, r.participantsPerRound(), r.minQuorum(), r.minMembersToStart(),
             r.deadline(), r.evaluationDeadline(), r.joinTimeout(), r.serverLearningRate(), r.seed()),
-        plan.evaluation(), plan.secureAggregation(), plan.bankPrivacy(), plan.samplePrivacy());
+        plan.evaluation(), plan.secureAggregation(), plan.bankPrivacy(), plan.samplePrivacy(), plan.scoring());
   }
 
   private static String quote(String name) {

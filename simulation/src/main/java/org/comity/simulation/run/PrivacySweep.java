@@ -53,7 +53,7 @@ public final class PrivacySweep {
       double noise = NoiseCalibrator.noiseMultiplierFor(epsilon, rate, steps, delta, RdpOrders.defaults());
       FederationPlan plan = new FederationPlan(base.name(), base.features(), base.label(), base.model(),
           base.training(), base.rounds(), base.evaluation(), base.secureAggregation(), base.bankPrivacy(),
-          new SampleLevelPrivacySpec(true, CLIP_NORM, noise, batch));
+          new SampleLevelPrivacySpec(true, CLIP_NORM, noise, batch), base.scoring());
       PreparedConsortium privateRun = new PreparedConsortium(plan, consortium.banks(), consortium.testCsv(),
           consortium.description());
       progress.stage("DP-SGD at epsilon %s (noise %.3f)".formatted(epsilon, noise), plan.rounds().count());
