@@ -60,10 +60,7 @@ public final class Pkcs11Token implements AutoCloseable {
    * @throws TokenException naming the flag at fault: no such library, slot or label, or a PIN the token refuses
    */
   public static Pkcs11Token open(TokenSettings settings, char[] pin) throws TokenException {
-    if (!Files.isRegularFile(settings.library())) {
-      throw new TokenException(("--pkcs11-library: no such file %s (SoftHSM on Debian: /usr/lib/softhsm/libsofthsm2.so "
-          + "from the package softhsm2; an HSM: its vendor's PKCS#11 module)").formatted(settings.library()));
-    }
+    requireLibrary(settings);
     if (pin == null || pin.length == 0) {
       throw new TokenException("the PIN for " + settings.tokenDescription() + " is empty");
     }
@@ -81,6 +78,18 @@ public final class Pkcs11Token implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       Security.removeProvider(provider.getName());
       throw new TokenException("cannot open the key store of %s: %s".formatted(describe(settings, slot), e), e);
+    }
+  }
+
+  /**
+   * Checks that the library file exists, so that a command can say so before it asks anyone for a PIN.
+   *
+   * @throws TokenException naming {@code --pkcs11-library} and the path
+   */
+  public static void requireLibrary(TokenSettings settings) throws TokenException {
+    if (!Files.isRegularFile(settings.library())) {
+      throw new TokenException(("--pkcs11-library: no such file %s (SoftHSM on Debian: /usr/lib/softhsm/libsofthsm2.so "
+          + "from the package softhsm2; an HSM: its vendor's PKCS#11 module)").formatted(settings.library()));
     }
   }
 

@@ -28,10 +28,17 @@ import java.util.stream.Stream;
  * module that tests tokens has this same copy; test classes are not shared between modules.
  */
 public final class SoftHsmTokens {
-  /** The user PIN of every pool token (a test value, never a real one). */
+  /**
+   * The user PIN of the pool tokens (a value for throwaway test tokens, never a real one). The parent pom's Surefire
+   * configuration gives the same value to the test JVM as {@code $COMITY_PKCS11_PIN}, so command-line tests read it
+   * the way an operator's shell would pass it.
+   */
   public static final String PIN = "test-user-pin-4711";
+  /** The PIN of the tokens from {@link #freshWithOtherPin()}, for wrong-PIN tests through the environment. */
+  public static final String OTHER_PIN = "other-user-pin-1312";
   private static final String SO_PIN = "test-so-pin-0815";
   private static final int POOL_SIZE = 10;
+  private static final int OTHER_PIN_POOL_SIZE = 2;
   private static final List<Path> LIBRARY_CANDIDATES = List.of(
       Path.of("/usr/lib/softhsm/libsofthsm2.so"),
       Path.of("/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"),
@@ -41,6 +48,7 @@ public final class SoftHsmTokens {
   private static final Pattern REASSIGNED_SLOT = Pattern.compile("reassigned to slot (\\d+)");
 
   private static Deque<Token> pool;
+  private static Deque<Token> otherPinPool;
   private static Path library;
 
   private SoftHsmTokens() {}
@@ -78,6 +86,15 @@ public final class SoftHsmTokens {
     return pool.pop();
   }
 
+  /** An initialised, empty token whose user PIN is {@link #OTHER_PIN}, not {@link #PIN}. */
+  public static synchronized Token freshWithOtherPin() {
+    initialise();
+    if (otherPinPool.isEmpty()) {
+      throw new IllegalStateException("all " + OTHER_PIN_POOL_SIZE + " other-PIN SoftHSM test tokens are used");
+    }
+    return otherPinPool.pop();
+  }
+
   private static void initialise() {
     if (pool != null) {
       return;
@@ -101,18 +118,24 @@ public final class SoftHsmTokens {
       String run = Long.toString(ProcessHandle.current().pid(), 36);
       for (int i = 1; i <= POOL_SIZE; i++) {
         String label = "comity-test-" + run + "-" + i;
-        tokens.add(new Token(label, initToken(label), library));
+        tokens.add(new Token(label, initToken(label, PIN), library));
+      }
+      Deque<Token> otherPinTokens = new ArrayDeque<>();
+      for (int i = 1; i <= OTHER_PIN_POOL_SIZE; i++) {
+        String label = "comity-other-" + run + "-" + i;
+        otherPinTokens.add(new Token(label, initToken(label, OTHER_PIN), library));
       }
       pool = tokens;
+      otherPinPool = otherPinTokens;
     } catch (IOException e) {
       throw new IllegalStateException("cannot prepare the SoftHSM test tokens: " + e.getMessage(), e);
     }
   }
 
-  private static long initToken(String label) throws IOException {
+  private static long initToken(String label, String pin) throws IOException {
     Process process;
     try {
-      process = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", label, "--pin", PIN,
+      process = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin,
           "--so-pin", SO_PIN).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new IllegalStateException("softhsm2-util cannot be run (" + e.getMessage() + "): the PKCS#11 token tests "
