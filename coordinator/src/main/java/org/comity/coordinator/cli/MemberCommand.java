@@ -9,6 +9,7 @@ import org.comity.coordinator.pki.MemberRoster;
 import org.comity.coordinator.pki.PemFiles;
 import org.comity.coordinator.pki.RevocationList;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,13 +39,16 @@ final class MemberCommand {
     @Option(names = "--passphrase-file", paramLabel = "FILE", description = "CA key passphrase file (else $COMITY_CA_PASSPHRASE, else the terminal).")
     Path passphraseFile;
 
+    @Mixin
+    TokenOptions token = new TokenOptions();
+
     @Override
     public Integer call() throws Exception {
       PkiFiles files = new PkiFiles(dir);
       if (!Files.isRegularFile(csr)) {
         throw new ExitCodes.BadInputException("--csr: no such file " + csr);
       }
-      ConsortiumCa ca = CaCommand.load(files, passphraseFile);
+      ConsortiumCa ca = CaCommand.load(files, passphraseFile, token);
       var certificate = ca.enroll(Files.readString(csr), memberId, CaCommand.memberValidity(validityDays));
       MemberRoster roster = MemberRoster.load(files.roster());
       roster.recordIssued(certificate);
@@ -68,10 +72,13 @@ final class MemberCommand {
     @Option(names = "--passphrase-file", paramLabel = "FILE", description = "CA key passphrase file (else $COMITY_CA_PASSPHRASE, else the terminal).")
     Path passphraseFile;
 
+    @Mixin
+    TokenOptions token = new TokenOptions();
+
     @Override
     public Integer call() throws Exception {
       PkiFiles files = new PkiFiles(dir);
-      ConsortiumCa ca = CaCommand.load(files, passphraseFile);
+      ConsortiumCa ca = CaCommand.load(files, passphraseFile, token);
       MemberRoster roster = MemberRoster.load(files.roster());
       RevocationList list = ca.revoke(memberId, roster);
       roster.save();
