@@ -37,7 +37,7 @@ public final class SoftHsmTokens {
   /** The PIN of the tokens from {@link #freshWithOtherPin()}, for wrong-PIN tests through the environment. */
   public static final String OTHER_PIN = "other-user-pin-1312";
   private static final String SO_PIN = "test-so-pin-0815";
-  private static final int POOL_SIZE = 10;
+  private static final int POOL_SIZE = 16;
   private static final int OTHER_PIN_POOL_SIZE = 2;
   private static final List<Path> LIBRARY_CANDIDATES = List.of(
       Path.of("/usr/lib/softhsm/libsofthsm2.so"),

@@ -125,7 +125,8 @@ public final class Pkcs11Token implements AutoCloseable {
 
   private static TokenException loginFailure(TokenSettings settings, long slot, IOException e) {
     String reason = rootMessage(e);
-    if (reason.contains("CKR_PIN_INCORRECT") || (reason.isEmpty() && hasCause(e, LoginException.class))) {
+    // CKR_PIN_LEN_RANGE: a PIN of a length the token never accepts is just as wrong.
+    if (reason.contains("CKR_PIN_INCORRECT") || reason.contains("CKR_PIN_LEN_RANGE")) {
       return new TokenException(("%s refused the PIN (from $%s or the terminal): wrong PIN; tokens lock after a few "
           + "wrong tries").formatted(describe(settings, slot), TokenPin.ENVIRONMENT_VARIABLE));
     }
@@ -273,15 +274,6 @@ public final class Pkcs11Token implements AutoCloseable {
     if (alias == null || !TokenSettings.KEY_ALIAS.matcher(alias).matches()) {
       throw new IllegalArgumentException("key alias '%s' is not valid".formatted(alias));
     }
-  }
-
-  private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The messages of the cause chain (PKCS#11 errors are their CKR_ names; no key material or PIN is in them). */

@@ -104,6 +104,16 @@ class Pkcs11TokenTest {
   }
 
   @Test
+  void open_pinOfALengthTheTokenNeverAccepts_reportedAsAWrongPin() {
+    SoftHsmTokens.Token token = SoftHsmTokens.fresh();
+
+    TokenException error = assertThrows(TokenException.class,
+        () -> Pkcs11Token.open(token.byLabel("bank-a"), "12".toCharArray()));
+
+    assertTrue(error.getMessage().contains("refused the PIN"), error.getMessage());
+  }
+
+  @Test
   void open_missingLibrary_namesTheFlagAndThePackage() {
     TokenSettings settings = new TokenSettings(Path.of("/nonexistent/libsofthsm2.so"), OptionalLong.of(1),
         Optional.empty(), "bank-a");

@@ -80,15 +80,15 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   TokenOptions token = new TokenOptions();
 
-  /** The token holding this bank's key, when the --pkcs11-* options are given; open for the whole run. */
-  private Pkcs11Token openedToken;
-
   @Option(names = "--tls-key-passphrase-file", paramLabel = "FILE", description = "Passphrase of an encrypted --tls-key.")
   Path tlsKeyPassphraseFile;
 
   @Option(names = "--reconnect-patience", defaultValue = "300", paramLabel = "SECONDS",
       description = "How long to keep retrying an unreachable coordinator (default: ${DEFAULT-VALUE}).")
   int reconnectPatienceSeconds;
+
+  /** The token holding this bank's key, when the --pkcs11-* options are given; open for the whole run. */
+  private Pkcs11Token openedToken;
 
   @Override
   public Integer call() throws Exception {
