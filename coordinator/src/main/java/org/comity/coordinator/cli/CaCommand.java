@@ -14,7 +14,10 @@ import org.comity.coordinator.pki.MutualTls;
 import org.comity.coordinator.pki.PemFiles;
 import org.comity.coordinator.pki.RevocationList;
 import org.comity.coordinator.pki.ServerIdentity;
+import org.comity.pkcs11.Pkcs11Token;
+import org.comity.pkcs11.TokenSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ca init}: the consortium's certificate authority and the coordinator's own server certificate. */
@@ -24,7 +27,9 @@ final class CaCommand {
 
   @Command(name = "init", mixinStandardHelpOptions = true, description = {
       "Creates the consortium CA (EC P-256; key encrypted with a passphrase, file mode 0600) in the PKI directory,",
-      "and the coordinator's server certificate signed by it. Refuses to overwrite existing files."})
+      "and the coordinator's server certificate signed by it. Refuses to overwrite existing files.",
+      "With --pkcs11-library and --pkcs11-slot or --pkcs11-token-label, the CA key is generated inside that token",
+      "(not extractable) under --key-alias and no ca.key file is written; give the same options to 'member'."})
   static final class Init implements Callable<Integer> {
     @Option(names = "--pki-dir", defaultValue = "comity-pki", paramLabel = "DIR",
         description = "Directory of the CA, the server identity, the member roster and the CRL (default: ${DEFAULT-VALUE}).")
@@ -41,22 +46,24 @@ final class CaCommand {
         description = "File holding the CA key passphrase (else $COMITY_CA_PASSPHRASE, else the terminal).")
     Path passphraseFile;
 
+    @Mixin
+    TokenOptions token = new TokenOptions();
+
     @Override
     public Integer call() throws Exception {
       PkiFiles files = new PkiFiles(dir);
       if (Files.exists(files.caKey()) || Files.exists(files.caCertificate())) {
         throw new ExitCodes.BadInputException("a CA already exists in " + dir + "; it is never overwritten");
       }
+      if (token.given()) {
+        return initInToken(files);
+      }
       char[] passphrase = Passphrases.read(passphraseFile, "CA key");
       try {
         Files.createDirectories(dir);
         ConsortiumCa ca = ConsortiumCa.create(name, ConsortiumCa.DEFAULT_CA_VALIDITY, Clock.systemUTC());
         ca.save(files.caKey(), files.caCertificate(), passphrase);
-        ServerIdentity server = ca.issueServerCertificate(serverNames, ConsortiumCa.DEFAULT_SERVER_VALIDITY);
-        server.save(files.serverKey(), files.serverCertificate(), Optional.empty());
-        MemberRoster roster = MemberRoster.load(files.roster());
-        roster.save();
-        ca.revocationList(roster).writeTo(files.crl());
+        writeServerIdentityAndCrl(ca, files);
         System.out.printf("CA created in %s: %s (valid until %s); server certificate for %s%n", dir,
             files.caCertificate().getFileName(), ca.certificate().getNotAfter().toInstant(), serverNames);
         System.out.println("give " + files.caCertificate() + " to every member bank; keep the passphrase offline");
@@ -64,6 +71,35 @@ final class CaCommand {
       } finally {
         Arrays.fill(passphrase, '\0');
       }
+    }
+
+    private int initInToken(PkiFiles files) throws Exception {
+      if (passphraseFile != null) {
+        throw new ExitCodes.BadInputException("--passphrase-file encrypts a ca.key file; a CA key in a token is "
+            + "protected by the token's PIN instead: give one or the other");
+      }
+      TokenSettings settings = token.settings();
+      try (Pkcs11Token opened = token.open(settings)) {
+        Files.createDirectories(dir);
+        ConsortiumCa ca = ConsortiumCa.createInToken(name, ConsortiumCa.DEFAULT_CA_VALIDITY, Clock.systemUTC(), opened,
+            settings.keyAlias());
+        ca.saveCertificate(files.caCertificate());
+        writeServerIdentityAndCrl(ca, files);
+        System.out.printf("CA created: key %s in %s (generated in the token, not extractable); %s (valid until %s); "
+                + "server certificate for %s%n", settings.keyAlias(), opened.description(),
+            files.caCertificate(), ca.certificate().getNotAfter().toInstant(), serverNames);
+        System.out.println("give " + files.caCertificate() + " to every member bank; 'member enroll' and 'member "
+            + "revoke' need the same --pkcs11-* options");
+        return ExitCodes.OK;
+      }
+    }
+
+    private void writeServerIdentityAndCrl(ConsortiumCa ca, PkiFiles files) throws Exception {
+      ServerIdentity server = ca.issueServerCertificate(serverNames, ConsortiumCa.DEFAULT_SERVER_VALIDITY);
+      server.save(files.serverKey(), files.serverCertificate(), Optional.empty());
+      MemberRoster roster = MemberRoster.load(files.roster());
+      roster.save();
+      ca.revocationList(roster).writeTo(files.crl());
     }
   }
 
@@ -114,10 +150,28 @@ final class CaCommand {
     }
   }
 
-  /** Loads the CA with its passphrase (shared by the member commands). */
-  static ConsortiumCa load(PkiFiles files, Path passphraseFile) throws Exception {
+  /**
+   * Loads the CA (shared by the member commands): its key from the token when token options are given (the token
+   * stays logged in until this command's process ends), else from ca.key with its passphrase.
+   */
+  static ConsortiumCa load(PkiFiles files, Path passphraseFile, TokenOptions token) throws Exception {
+    if (token.given()) {
+      if (passphraseFile != null) {
+        throw new ExitCodes.BadInputException("--passphrase-file is for a ca.key file; a CA key in a token is "
+            + "protected by the token's PIN ($COMITY_PKCS11_PIN or the terminal)");
+      }
+      TokenSettings settings = token.settings();
+      if (!Files.exists(files.caCertificate())) {
+        throw new ExitCodes.BadInputException("no CA certificate in " + files.dir() + ": run 'ca init' first");
+      }
+      return ConsortiumCa.loadFromToken(token.open(settings), settings.keyAlias(), files.caCertificate(),
+          Clock.systemUTC());
+    }
     if (!Files.exists(files.caKey())) {
-      throw new ExitCodes.BadInputException("no CA in " + files.dir() + ": run 'ca init' first");
+      throw new ExitCodes.BadInputException(Files.exists(files.caCertificate())
+          ? "no ca.key in " + files.dir() + ": if the CA key is in a PKCS#11 token, give --pkcs11-library and "
+              + "--pkcs11-slot or --pkcs11-token-label"
+          : "no CA in " + files.dir() + ": run 'ca init' first");
     }
     char[] passphrase = Passphrases.read(passphraseFile, "CA key");
     try {

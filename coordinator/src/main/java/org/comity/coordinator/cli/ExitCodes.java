@@ -12,7 +12,7 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     if (e instanceof PlanException || e instanceof BadInputException
-        || e instanceof org.comity.coordinator.pki.PkiException
+        || e instanceof org.comity.coordinator.pki.PkiException || e instanceof org.comity.pkcs11.TokenException
         || e instanceof org.comity.coordinator.store.CatalogException
         || e instanceof org.comity.coordinator.store.DatabaseException database && database.isBadInput()) {
       commandLine.getErr().println("error: " + e.getMessage());

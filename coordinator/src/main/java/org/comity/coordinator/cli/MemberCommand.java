@@ -51,6 +51,9 @@ final class MemberCommand {
     @Mixin
     StoreRecording recording;
 
+    @Mixin
+    TokenOptions token = new TokenOptions();
+
     @Override
     public Integer call() throws Exception {
       PkiFiles files = new PkiFiles(dir);
@@ -59,7 +62,7 @@ final class MemberCommand {
       }
       // The store and the audit key are opened first, so a bad URL or key fails before a certificate exists.
       try (StoreRecording.Open store = recording.open(dir)) {
-        ConsortiumCa ca = CaCommand.load(files, passphraseFile);
+        ConsortiumCa ca = CaCommand.load(files, passphraseFile, token);
         var certificate = ca.enroll(Files.readString(csr), memberId, CaCommand.memberValidity(validityDays));
         MemberRoster roster = MemberRoster.load(files.roster());
         var entry = roster.recordIssued(certificate);
@@ -95,11 +98,14 @@ final class MemberCommand {
     @Mixin
     StoreRecording recording;
 
+    @Mixin
+    TokenOptions token = new TokenOptions();
+
     @Override
     public Integer call() throws Exception {
       PkiFiles files = new PkiFiles(dir);
       try (StoreRecording.Open store = recording.open(dir)) {
-        ConsortiumCa ca = CaCommand.load(files, passphraseFile);
+        ConsortiumCa ca = CaCommand.load(files, passphraseFile, token);
         MemberRoster roster = MemberRoster.load(files.roster());
         List<String> before = activeSerials(roster, memberId);
         RevocationList list = ca.revoke(memberId, roster);

@@ -10,6 +10,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509CRL;
@@ -56,13 +57,16 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.util.IPAddress;
+import org.comity.pkcs11.Pkcs11Token;
+import org.comity.pkcs11.TokenException;
 
 /**
  * The consortium's certificate authority: one EC P-256 key that signs the members' client certificates, the
  * coordinator's server certificate and the revocation list.
  *
  * <p><b>Security properties.</b> The CA key is stored only encrypted (see {@link PemFiles}), in a file created
- * with mode 0600 and never overwritten. Member certificates are issued from a CSR whose signature is verified
+ * with mode 0600 and never overwritten; or it is generated and kept inside a PKCS#11 token
+ * ({@link #createInToken}), which signs everything and never lets the key out. Member certificates are issued from a CSR whose signature is verified
  * (proof of possession) and whose key is EC P-256 or RSA of at least 2048 bits; the subject is built by the CA
  * ({@code CN=<member id>, O=Comity}), never copied from the CSR. They carry EKU clientAuth only, a random 128-bit
  * serial, and a short validity (default {@link #DEFAULT_MEMBER_VALIDITY}); their not-before is
@@ -88,12 +92,15 @@ public final class ConsortiumCa {
   private final PrivateKey key;
   private final X509Certificate certificate;
   private final Clock clock;
+  /** The token's provider when the key is in a PKCS#11 token; null for a key in memory (any provider). */
+  private final Provider signingProvider;
   private final SecureRandom random = new SecureRandom();
 
-  private ConsortiumCa(PrivateKey key, X509Certificate certificate, Clock clock) {
+  private ConsortiumCa(PrivateKey key, X509Certificate certificate, Clock clock, Provider signingProvider) {
     this.key = key;
     this.certificate = certificate;
     this.clock = clock;
+    this.signingProvider = signingProvider;
   }
 
   /**
@@ -102,10 +109,56 @@ public final class ConsortiumCa {
    */
   public static ConsortiumCa create(String name, Duration validity, Clock clock) {
     requirePositive(validity, "CA validity");
-    if (name == null || name.isBlank() || name.length() > 64) {
-      throw new IllegalArgumentException("CA name must be 1-64 characters, got '%s'".formatted(name));
-    }
+    requireName(name);
     KeyPair pair = newEcKeyPair();
+    return new ConsortiumCa(pair.getPrivate(), selfSigned(name, validity, clock, pair, null), clock, null);
+  }
+
+  /**
+   * Creates a new CA whose EC P-256 key is generated inside a PKCS#11 token and stored there under {@code alias},
+   * with the CA certificate as its entry's certificate. The key is sensitive and unextractable: it never leaves the
+   * token, and every certificate and CRL is signed by the token. Only the certificate is to be written to disk
+   * ({@link #saveCertificate}).
+   *
+   * @throws TokenException if the alias is taken (a CA key is never replaced) or the token refuses
+   */
+  public static ConsortiumCa createInToken(String name, Duration validity, Clock clock, Pkcs11Token token, String alias)
+      throws TokenException {
+    requirePositive(validity, "CA validity");
+    requireName(name);
+    if (token.contains(alias)) {
+      throw new TokenException(("%s already holds a key '%s'; a CA key is never replaced (a new CA invalidates every "
+          + "member certificate): choose another --key-alias").formatted(token.description(), alias));
+    }
+    KeyPair pair = token.generateEcKeyPair();
+    X509Certificate certificate = selfSigned(name, validity, clock, pair, token.provider());
+    token.storeKey(alias, pair.getPrivate(), new X509Certificate[] {certificate});
+    return new ConsortiumCa(pair.getPrivate(), certificate, clock, token.provider());
+  }
+
+  /**
+   * Loads a CA whose key is in a PKCS#11 token (made by {@link #createInToken}); the certificate is the CA
+   * certificate file of the PKI directory.
+   *
+   * @throws TokenException if the token has no such key
+   * @throws PkiException if the certificate is not a CA certificate or is not the token key's
+   */
+  public static ConsortiumCa loadFromToken(Pkcs11Token token, String alias, Path certificateFile, Clock clock)
+      throws IOException, PkiException, TokenException {
+    X509Certificate certificate = PemFiles.readCertificate(PemFiles.readText(certificateFile), certificateFile.toString());
+    PrivateKey key = token.privateKey(alias);
+    if (certificate.getBasicConstraints() < 0) {
+      throw new PkiException(certificateFile + " is not a CA certificate (no BasicConstraints CA)");
+    }
+    if (!KeyMatch.matches(key, certificate.getPublicKey())) {
+      throw new PkiException("the key '%s' in %s does not belong to the certificate in %s: check --key-alias"
+          .formatted(alias, token.description(), certificateFile));
+    }
+    return new ConsortiumCa(key, certificate, clock, token.provider());
+  }
+
+  private static X509Certificate selfSigned(String name, Duration validity, Clock clock, KeyPair pair,
+      Provider provider) {
     X500Name subject = name(name);
     Instant now = clock.instant();
     try {
@@ -116,10 +169,26 @@ public final class ConsortiumCa {
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
           .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
-      return new ConsortiumCa(pair.getPrivate(), sign(builder, pair.getPrivate()), clock);
+      return sign(builder, pair.getPrivate(), provider);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build the CA certificate", e);
     }
+  }
+
+  private static void requireName(String name) {
+    if (name == null || name.isBlank() || name.length() > 64) {
+      throw new IllegalArgumentException("CA name must be 1-64 characters, got '%s'".formatted(name));
+    }
+  }
+
+  /** Writes only the CA certificate (the key of a token CA stays in the token); never overwrites. */
+  public void saveCertificate(Path certificateFile) throws IOException {
+    PemFiles.writeNewFile(certificateFile, PemFiles.toPem(certificate));
+  }
+
+  /** Whether the CA key is in a PKCS#11 token. */
+  public boolean keyInToken() {
+    return signingProvider != null;
   }
 
   /**
@@ -127,6 +196,9 @@ public final class ConsortiumCa {
    * {@code certificateFile}. Refuses to overwrite either file; on refusal nothing is written.
    */
   public void save(Path keyFile, Path certificateFile, char[] passphrase) throws IOException {
+    if (signingProvider != null) {
+      throw new IllegalStateException("the CA key is in a token and cannot be saved to a file; use saveCertificate");
+    }
     requirePassphrase(passphrase);
     for (Path file : new Path[] {keyFile, certificateFile}) {
       if (Files.exists(file)) {
@@ -155,7 +227,7 @@ public final class ConsortiumCa {
     if (!KeyMatch.matches(key, certificate.getPublicKey())) {
       throw new PkiException("the key in %s does not belong to the certificate in %s".formatted(keyFile, certificateFile));
     }
-    return new ConsortiumCa(key, certificate, clock);
+    return new ConsortiumCa(key, certificate, clock, null);
   }
 
   public X509Certificate certificate() {
@@ -199,7 +271,7 @@ public final class ConsortiumCa {
           .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
           .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(publicKey))
           .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
-      return sign(builder, key);
+      return sign(builder, key, signingProvider);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot issue the member certificate", e);
     }
@@ -241,7 +313,7 @@ public final class ConsortiumCa {
           .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)))
           .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()))
           .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
-      return new ServerIdentity(pair.getPrivate(), sign(builder, key));
+      return new ServerIdentity(pair.getPrivate(), sign(builder, key, signingProvider));
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot issue the server certificate", e);
     }
@@ -273,7 +345,7 @@ public final class ConsortiumCa {
       builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(now.toEpochMilli())));
       builder.addExtension(Extension.authorityKeyIdentifier, false,
           new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
-      X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(signer(key)));
+      X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(signer(key, signingProvider)));
       return RevocationList.of(crl, certificate);
     } catch (GeneralSecurityException | IOException | OperatorCreationException | PkiException e) {
       throw new IllegalStateException("cannot sign the revocation list", e);
@@ -352,17 +424,19 @@ public final class ConsortiumCa {
     return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, ORGANISATION).addRDN(BCStyle.CN, commonName).build();
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey)
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey, Provider provider)
       throws GeneralSecurityException {
     try {
-      return new JcaX509CertificateConverter().getCertificate(builder.build(signer(signingKey)));
+      return new JcaX509CertificateConverter().getCertificate(builder.build(signer(signingKey, provider)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot create the signer", e);
     }
   }
 
-  private static ContentSigner signer(PrivateKey signingKey) throws OperatorCreationException {
-    return new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(signingKey);
+  /** A signer over the key; a token key is signed with by its token's provider, the only one that can use it. */
+  private static ContentSigner signer(PrivateKey signingKey, Provider provider) throws OperatorCreationException {
+    JcaContentSignerBuilder builder = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM);
+    return (provider != null ? builder.setProvider(provider) : builder).build(signingKey);
   }
 
   /** A positive serial of up to 128 random bits (RFC 5280 allows 20 octets; at least 64 random bits advised). */
@@ -405,8 +479,8 @@ public final class ConsortiumCa {
 
   @Override
   public String toString() {
-    return "ConsortiumCa[subject=%s, notAfter=%s, key=<redacted>]".formatted(
-        certificate.getSubjectX500Principal(), certificate.getNotAfter().toInstant());
+    return "ConsortiumCa[subject=%s, notAfter=%s, key=%s]".formatted(certificate.getSubjectX500Principal(),
+        certificate.getNotAfter().toInstant(), signingProvider != null ? "<in token>" : "<redacted>");
   }
 
   /** Whether a private key and a public key form a pair: sign a random challenge and verify it. */

@@ -13,7 +13,7 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     if (e instanceof PlanException || e instanceof BadInputException
-        || e instanceof org.comity.agent.pki.PkiException) {
+        || e instanceof org.comity.agent.pki.PkiException || e instanceof org.comity.pkcs11.TokenException) {
       commandLine.getErr().println("error: " + e.getMessage());
       return BAD_INPUT;
     }

@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ import org.comity.agent.training.LocalModel;
 import org.comity.agent.training.TensorFlowLocalModel;
 import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanLoader;
+import org.comity.pkcs11.Pkcs11Token;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,8 +80,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--tls-cert", paramLabel = "FILE", description = "This bank's certificate (PEM), from 'member enroll'.")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "FILE", description = "This bank's private key (PEM), from 'keygen'.")
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "This bank's private key (PEM), from 'keygen'; or the --pkcs11-* options for a key in a token.")
   Path tlsKey;
+
+  @Mixin
+  TokenOptions token = new TokenOptions();
 
   @Option(names = "--tls-key-passphrase-file", paramLabel = "FILE", description = "Passphrase of an encrypted --tls-key.")
   Path tlsKeyPassphraseFile;
@@ -102,8 +108,22 @@ final class RunCommand implements Callable<Integer> {
           + "(default: comity-agent-state/status.json).")
   Path statusFile;
 
+  /** The token holding this bank's key, when the --pkcs11-* options are given; open for the whole run. */
+  private Pkcs11Token openedToken;
+
   @Override
   public Integer call() throws Exception {
+    checkTlsOptions();
+    try {
+      return runAgent();
+    } finally {
+      if (openedToken != null) {
+        openedToken.close();
+      }
+    }
+  }
+
+  private Integer runAgent() throws Exception {
     FederationPlan loaded = PlanLoader.load(plan);
     DeviceSelection deviceSelection;
     try {
@@ -180,15 +200,42 @@ final class RunCommand implements Callable<Integer> {
         (double) report.dataset().positives() / report.dataset().rows(), 0);
   }
 
+  /** Checks the combination of TLS and token options before anything is loaded. */
+  private void checkTlsOptions() throws ExitCodes.BadInputException {
+    boolean inToken = token.given();
+    if (inToken && tlsKey != null) {
+      throw new ExitCodes.BadInputException("--tls-key and --pkcs11-library are alternatives: this bank's key is either "
+          + "in a file or in a token");
+    }
+    if (inToken && tlsKeyPassphraseFile != null) {
+      throw new ExitCodes.BadInputException("--tls-key-passphrase-file is for a key file; a token key is protected by "
+          + "the token's PIN ($COMITY_PKCS11_PIN or the terminal)");
+    }
+    boolean any = tlsCa != null || tlsCert != null || tlsKey != null || inToken;
+    if (any && (tlsCa == null || tlsCert == null || (tlsKey == null && !inToken))) {
+      throw new ExitCodes.BadInputException("mutual TLS needs --tls-ca, --tls-cert and the key: --tls-key FILE, or "
+          + "--pkcs11-library with --pkcs11-slot or --pkcs11-token-label for a key in a token");
+    }
+    if (inToken) {
+      token.settings(memberId);
+    }
+  }
+
   /** Mutual TLS with the bank's certificate when the three files are given; plaintext otherwise. */
   private ChannelCredentials channelCredentials() throws Exception {
-    boolean any = tlsCa != null || tlsCert != null || tlsKey != null;
-    if (!any) {
+    if (tlsCa == null) {
       System.err.println("warning: plaintext connection (no --tls-ca/--tls-cert/--tls-key): only for loopback tests");
       return InsecureChannelCredentials.create();
     }
-    if (tlsCa == null || tlsCert == null || tlsKey == null) {
-      throw new ExitCodes.BadInputException("mutual TLS needs all three of --tls-ca, --tls-cert and --tls-key");
+    if (token.given()) {
+      // The token is opened (and the key found) before the certificate files are read: a wrong PIN or alias is the
+      // first thing to report.
+      openedToken = token.open(token.settings(memberId));
+      PrivateKey key = openedToken.privateKey(openedToken.settings().keyAlias());
+      CertificateExpiry.warning(BankPem.readCertificate(tlsCert), Clock.systemUTC())
+          .ifPresent(warning -> System.err.println("warning: " + warning));
+      System.err.println("client key: " + openedToken.settings().keyAlias() + " in " + openedToken.description());
+      return MutualTls.channelCredentials(tlsCa, tlsCert, key);
     }
     CertificateExpiry.warning(BankPem.readCertificate(tlsCert), Clock.systemUTC())
         .ifPresent(warning -> System.err.println("warning: " + warning));
@@ -204,6 +251,9 @@ final class RunCommand implements Callable<Integer> {
   private SecAggKeySigner keySigner() throws Exception {
     if (tlsCa == null) {
       return null;
+    }
+    if (openedToken != null) {
+      return SecAggKeySigner.withKey(tlsCa, tlsCert, openedToken.privateKey(openedToken.settings().keyAlias()));
     }
     Optional<char[]> passphrase = KeygenCommand.passphrase(tlsKeyPassphraseFile);
     try {

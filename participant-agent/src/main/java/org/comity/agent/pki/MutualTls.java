@@ -2,6 +2,13 @@ package org.comity.agent.pki;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettySslContextChannelCredentials;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import java.net.Socket;
+import java.security.Principal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +24,11 @@ import java.util.Arrays;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The agent's mutual-TLS channel credentials: it presents the bank's client certificate and trusts only the
@@ -27,7 +37,8 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Mistakes the coordinator would only report as an opaque handshake failure ({@code UNAVAILABLE} "ssl
  * exception") are caught here with a clear message: a key that does not belong to the certificate, and a
- * certificate not issued by the configured CA. The key is decrypted in memory only.
+ * certificate not issued by the configured CA. A key file is decrypted in memory only; a token key never leaves its
+ * token.
  */
 public final class MutualTls {
   private MutualTls() {}
@@ -46,12 +57,7 @@ public final class MutualTls {
       throw new PkiException("the client key does not belong to the client certificate: was the certificate issued "
           + "for the CSR made with this key?");
     }
-    try {
-      client.verify(ca.getPublicKey());
-    } catch (GeneralSecurityException e) {
-      throw new PkiException("the client certificate (issuer %s) is not issued by the configured consortium CA (%s)"
-          .formatted(client.getIssuerX500Principal(), ca.getSubjectX500Principal()));
-    }
+    requireIssuedBy(client, ca);
     return TlsChannelCredentials.newBuilder()
         .keyManager(keyManagers(key, client))
         .trustManager(trustOnly(ca))
@@ -68,6 +74,99 @@ public final class MutualTls {
   public static ChannelCredentials channelCredentials(Path caCertificateFile, Path clientCertificateFile,
       Path clientKeyFile, Optional<char[]> passphrase) throws IOException, PkiException {
     return channelCredentials(read(caCertificateFile), read(clientCertificateFile), read(clientKeyFile), passphrase);
+  }
+
+  /**
+   * Channel credentials whose private key stays in a PKCS#11 token: every TLS signature is computed by the token.
+   *
+   * <p>The TLS stack here is the JDK's ({@code SslProvider.JDK}), not the BoringSSL that grpc-netty-shaded uses by
+   * default: BoringSSL needs the key's encoding, which a token key refuses ("does not support encoding"), while the
+   * JDK's TLS signs through the JCA, which hands the operation to the token's provider. The protocol is TLS 1.3 only,
+   * as the coordinator requires. The certificate is the CA-issued file; the token holds only the key.
+   *
+   * @param caCertificateFile the consortium CA certificate (PEM)
+   * @param clientCertificateFile this bank's certificate (PEM), issued for the token key's CSR
+   * @param tokenKey the token key's handle ({@link org.comity.pkcs11.Pkcs11Token#privateKey})
+   * @throws PkiException if the certificate is not for this key or not issued by the CA
+   */
+  public static ChannelCredentials channelCredentials(Path caCertificateFile, Path clientCertificateFile,
+      PrivateKey tokenKey) throws IOException, PkiException {
+    X509Certificate ca = BankPem.readCertificate(read(caCertificateFile), "the consortium CA certificate");
+    X509Certificate client = BankPem.readCertificate(read(clientCertificateFile), "the client certificate");
+    if (!belongTogether(tokenKey, client.getPublicKey())) {
+      throw new PkiException(("the token key does not belong to the client certificate %s: was the certificate issued "
+          + "for the CSR made with this --key-alias?").formatted(clientCertificateFile));
+    }
+    requireIssuedBy(client, ca);
+    try {
+      SslContext context = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+          .keyManager(new SingleIdentityKeyManager(tokenKey, new X509Certificate[] {client}))
+          .trustManager(trustOnly(ca)[0])
+          .protocols("TLSv1.3")
+          .build();
+      return NettySslContextChannelCredentials.create(context);
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the TLS client context", e);
+    }
+  }
+
+  private static void requireIssuedBy(X509Certificate client, X509Certificate ca) throws PkiException {
+    try {
+      client.verify(ca.getPublicKey());
+    } catch (GeneralSecurityException e) {
+      throw new PkiException("the client certificate (issuer %s) is not issued by the configured consortium CA (%s)"
+          .formatted(client.getIssuerX500Principal(), ca.getSubjectX500Principal()));
+    }
+  }
+
+  /**
+   * Presents one fixed identity. A key manager over the token's key store would present the token entry's placeholder
+   * certificate; this one pairs the token key with the CA-issued certificate.
+   */
+  private static final class SingleIdentityKeyManager extends X509ExtendedKeyManager {
+    private static final String ALIAS = "comity-member";
+    private final PrivateKey key;
+    private final X509Certificate[] chain;
+
+    SingleIdentityKeyManager(PrivateKey key, X509Certificate[] chain) {
+      this.key = key;
+      this.chain = chain.clone();
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return new String[] {ALIAS};
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+      return ALIAS;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+      return ALIAS;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return ALIAS.equals(alias) ? chain.clone() : null;
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return ALIAS.equals(alias) ? key : null;
+    }
   }
 
   private static String read(Path file) throws IOException {

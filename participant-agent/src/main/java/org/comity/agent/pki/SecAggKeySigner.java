@@ -49,6 +49,15 @@ public final class SecAggKeySigner {
     return new SecAggKeySigner(key, certificate, ca);
   }
 
+  /**
+   * With the bank's key in a PKCS#11 token: the token signs (through the provider the open token registered), the
+   * certificate and CA come from files as for mutual TLS.
+   */
+  public static SecAggKeySigner withKey(Path caFile, Path certificateFile, PrivateKey key)
+      throws IOException, PkiException {
+    return new SecAggKeySigner(key, BankPem.readCertificate(certificateFile), BankPem.readCertificate(caFile));
+  }
+
   /** This bank's certificate, DER-encoded, to travel with its keys. */
   public byte[] certificateDer() {
     try {

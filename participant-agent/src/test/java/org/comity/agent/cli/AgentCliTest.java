@@ -1,6 +1,8 @@
 package org.comity.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.comity.pkcs11.Pkcs11Token;
+import org.comity.pkcs11.SoftHsmTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,5 +148,99 @@ class AgentCliTest {
     assertEquals(2, missing.exitCode());
     assertTrue(missing.err().contains("holds neither comity-model.json nor numbered version directories"),
         missing.err());
+  }
+
+  @Test
+  void keygen_inToken_writesOnlyTheCsr_andSaysTheKeyStaysInTheToken() throws Exception {
+    SoftHsmTokens.Token token = SoftHsmTokens.fresh();
+    Path csr = dir.resolve("requests/bank-a.csr");
+
+    Run keygen = run("keygen", "--member-id", "bank-a", "--pkcs11-library", token.library().toString(),
+        "--pkcs11-token-label", token.label(), "--csr-out", csr.toString());
+
+    assertEquals(0, keygen.exitCode(), keygen.err());
+    assertTrue(keygen.out().contains("alias bank-a (generated in the token, not extractable)"), keygen.out());
+    assertTrue(Files.readString(csr).startsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+    try (var files = Files.walk(dir)) {
+      assertTrue(files.noneMatch(file -> file.toString().endsWith(".key")), "no key file in token mode");
+    }
+    try (Pkcs11Token opened = token.open("bank-a")) {
+      assertNull(opened.privateKey("bank-a").getEncoded());
+    }
+  }
+
+  @Test
+  void keygen_tokenOptions_badCombinations_exit2NamingTheFlags() throws Exception {
+    Path passphrase = Files.writeString(dir.resolve("pass"), "a long passphrase\n");
+
+    Run noLibrary = run("keygen", "--member-id", "bank-a", "--pkcs11-slot", "1");
+    Run missingLibrary = run("keygen", "--member-id", "bank-a", "--pkcs11-library", "/nonexistent/libpkcs11.so",
+        "--pkcs11-slot", "1");
+    Run both = run("keygen", "--member-id", "bank-a", "--pkcs11-library", "/nonexistent/libpkcs11.so",
+        "--pkcs11-slot", "1", "--pkcs11-token-label", "bank");
+    Run withPassphrase = run("keygen", "--member-id", "bank-a", "--pkcs11-library", "/nonexistent/libpkcs11.so",
+        "--pkcs11-slot", "1", "--passphrase-file", passphrase.toString());
+
+    assertEquals(2, noLibrary.exitCode());
+    assertTrue(noLibrary.err().contains("they need --pkcs11-library"), noLibrary.err());
+    assertEquals(2, missingLibrary.exitCode());
+    assertTrue(missingLibrary.err().contains("--pkcs11-library: no such file /nonexistent/libpkcs11.so"),
+        missingLibrary.err());
+    assertEquals(2, both.exitCode());
+    assertTrue(both.err().contains("either --pkcs11-slot or --pkcs11-token-label, not both"), both.err());
+    assertEquals(2, withPassphrase.exitCode());
+    assertTrue(withPassphrase.err().contains("--passphrase-file"), withPassphrase.err());
+  }
+
+  @Test
+  void keygen_wrongPin_exit2WithoutThePin() {
+    SoftHsmTokens.Token token = SoftHsmTokens.freshWithOtherPin();
+
+    Run keygen = run("keygen", "--member-id", "bank-a", "--pkcs11-library", token.library().toString(),
+        "--pkcs11-slot", Long.toString(token.slot()), "--out-dir", dir.toString());
+
+    assertEquals(2, keygen.exitCode());
+    assertTrue(keygen.err().contains("refused the PIN"), keygen.err());
+    assertFalse(keygen.err().contains(SoftHsmTokens.PIN), keygen.err());
+    assertFalse(Files.exists(dir.resolve("bank-a.csr")));
+  }
+
+  @Test
+  void run_tokenKeyAliasUnknown_exit2BeforeDialling() throws Exception {
+    SoftHsmTokens.Token token = SoftHsmTokens.fresh();
+    Path plan = Files.writeString(dir.resolve("plan.yaml"), "label: y\nfeatures: [{name: a}]\n");
+    Path data = Files.writeString(dir.resolve("d.csv"), "a,y\n1,0\n2,1\n3,0\n4,1\n");
+
+    Run agent = run("run", "--plan", plan.toString(), "--data", data.toString(), "--coordinator", "127.0.0.1:1",
+        "--member-id", "bank-a", "--tls-ca", "ca.crt", "--tls-cert", "bank-a.crt",
+        "--pkcs11-library", token.library().toString(), "--pkcs11-token-label", token.label(), "--key-alias", "bank-z");
+
+    assertEquals(2, agent.exitCode(), agent.err());
+    assertTrue(agent.err().contains("--key-alias 'bank-z': token '" + token.label()), agent.err());
+    assertTrue(agent.err().contains("it holds no keys"), agent.err());
+  }
+
+  @Test
+  void run_keyFileAndToken_orTokenWithoutCertificate_exit2() throws Exception {
+    Path plan = Files.writeString(dir.resolve("plan.yaml"), "label: y\nfeatures: [{name: a}]\n");
+    Path data = Files.writeString(dir.resolve("d.csv"), "a,y\n1,0\n2,1\n");
+
+    Run both = run("run", "--plan", plan.toString(), "--data", data.toString(), "--coordinator", "127.0.0.1:1",
+        "--member-id", "bank-a", "--tls-ca", "ca.crt", "--tls-cert", "c.crt", "--tls-key", "k.key",
+        "--pkcs11-library", "/usr/lib/softhsm/libsofthsm2.so", "--pkcs11-slot", "1");
+    Run noCertificate = run("run", "--plan", plan.toString(), "--data", data.toString(), "--coordinator",
+        "127.0.0.1:1", "--member-id", "bank-a", "--tls-ca", "ca.crt",
+        "--pkcs11-library", "/usr/lib/softhsm/libsofthsm2.so", "--pkcs11-slot", "1");
+
+    assertEquals(2, both.exitCode());
+    assertTrue(both.err().contains("--tls-key and --pkcs11-library are alternatives"), both.err());
+    assertEquals(2, noCertificate.exitCode());
+    assertTrue(noCertificate.err().contains("mutual TLS needs --tls-ca, --tls-cert and the key"), noCertificate.err());
+  }
+
+  @Test
+  void keygenAndRun_help_listTheTokenOptions() {
+    assertTrue(run("keygen", "--help").out().contains("--pkcs11-token-label"));
+    assertTrue(run("run", "--help").out().contains("--pkcs11-library"));
   }
 }

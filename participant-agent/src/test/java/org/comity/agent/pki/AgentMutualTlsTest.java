@@ -2,6 +2,7 @@ package org.comity.agent.pki;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,12 +34,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
+import org.comity.pkcs11.Pkcs11Token;
+import org.comity.pkcs11.SoftHsmTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +99,40 @@ class AgentMutualTlsTest {
         Optional.of(PASSPHRASE.clone()));
 
     assertEquals("CN=bank-a,O=Comity|TLSv1.3", call(server, credentials));
+  }
+
+  @Test
+  void channelCredentials_keyInToken_realHandshakeSignsInTheToken() throws Exception {
+    // given: a key generated in a SoftHSM token, the CA's certificate for its CSR as a file
+    SoftHsmTokens.Token token = SoftHsmTokens.fresh();
+    try (Pkcs11Token opened = token.open("bank-t")) {
+      Path csr = dir.resolve("bank-t.csr");
+      BankKeys.generateInToken("bank-t", opened, "bank-t", csr);
+      Path certificate = Files.writeString(dir.resolve("bank-t.crt"), BankPem.toPem(
+          ca.signCsr(Files.readString(csr), Instant.now().minusSeconds(60), Duration.ofDays(30))));
+      PrivateKey key = opened.privateKey("bank-t");
+
+      // when
+      ChannelCredentials credentials = MutualTls.channelCredentials(caFile, certificate, key);
+
+      // then: the server (BoringSSL) saw the CA-issued certificate over TLS 1.3
+      assertNull(key.getEncoded());
+      assertEquals("CN=bank-t,O=Comity|TLSv1.3", call(server, credentials));
+    }
+  }
+
+  @Test
+  void channelCredentials_tokenKeyWithAnotherBanksCertificate_refusedBeforeDialling() throws Exception {
+    SoftHsmTokens.Token token = SoftHsmTokens.fresh();
+    try (Pkcs11Token opened = token.open("bank-u")) {
+      BankKeys.generateInToken("bank-u", opened, "bank-u", dir.resolve("bank-u.csr"));
+
+      PkiException error = assertThrows(PkiException.class,
+          () -> MutualTls.channelCredentials(caFile, certificateFile, opened.privateKey("bank-u")));
+
+      assertTrue(error.getMessage().contains("token key does not belong to the client certificate"), error.getMessage());
+      assertTrue(error.getMessage().contains("--key-alias"), error.getMessage());
+    }
   }
 
   @Test
