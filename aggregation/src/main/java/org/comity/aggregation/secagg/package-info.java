@@ -58,12 +58,13 @@
  *
  * <h2>Not covered</h2>
  *
- * Malicious banks sending out-of-range inputs (no range proofs). The consistency check does not
- * authenticate the coordinator's other messages: it relies on the key signatures of the agent's PKI
- * (outside this package) to stop key substitution, and on the threat model's threshold (2t &gt; k + corrupt
- * in a sparse graph) for banks whose neighbourhoods do not overlap; Bell et al.'s fully malicious
- * sparse-graph variant (which additionally needs each bank to learn its neighbours' survival from
- * signed messages routed through the coordinator) is not implemented. Without the check (its flag off), a
+ * Malicious banks sending out-of-range inputs (no range proofs). The fully malicious coordinator of a
+ * sparse graph: there the threshold is about the size of a neighbourhood, so two disjoint groups could
+ * each sign their own survivor set; every honest bank still unmasks only for the set it signed, and one
+ * bank's input stays protected by the semi-malicious bound on its neighbourhood (2t &gt; k + corrupt), as
+ * without the check. The check authenticates only the survivor set: key substitution is stopped by the
+ * agent's signed keys (outside this package), and other coordinator messages are not signed. Liveness:
+ * a coordinator or enough silent banks can still make a round abort. Without the check (flag off), a
  * coordinator that lies about dropouts is bounded by the semi-malicious threshold alone.
  */
 package org.comity.aggregation.secagg;
