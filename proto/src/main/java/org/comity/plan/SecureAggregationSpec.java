@@ -28,12 +28,12 @@ public record SecureAggregationSpec(boolean enabled, double corruptFraction, dou
     ThreatModelName threatModel, Integer neighbours, Integer threshold, double clipBound, long maxSampleCount,
     Duration stageDeadline, boolean consistencyCheck) {
 
-  /** A spec with the consistency check at its default for {@code threatModel}. */
+  /** A spec with the consistency check at its default for {@code threatModel} (off when not enabled). */
   public SecureAggregationSpec(boolean enabled, double corruptFraction, double dropoutRate,
       ThreatModelName threatModel, Integer neighbours, Integer threshold, double clipBound, long maxSampleCount,
       Duration stageDeadline) {
     this(enabled, corruptFraction, dropoutRate, threatModel, neighbours, threshold, clipBound, maxSampleCount,
-        stageDeadline, defaultConsistencyCheck(threatModel));
+        stageDeadline, enabled && defaultConsistencyCheck(threatModel));
   }
 
   /**

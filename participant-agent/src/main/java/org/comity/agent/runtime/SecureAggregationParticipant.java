@@ -162,6 +162,7 @@ final class SecureAggregationParticipant {
       }
       if (message instanceof RoundAborted aborted) {
         clients.remove(round);
+        verifiedCertificates.remove(round);
         log.info("round {}: secure aggregation aborted by the coordinator: {} {}", round, aborted.reason(), aborted.detail());
         return Optional.empty();
       }
