@@ -235,6 +235,19 @@ public final class PlanLoader {
     long maxSamples = node.longValue("max_sample_count", defaults.maxSampleCount());
     Duration stageDeadline = node.duration("stage_deadline", defaults.stageDeadline(), Duration.ofMillis(100),
         Duration.ofDays(1));
+    boolean consistencyCheck = SecureAggregationSpec.defaultConsistencyCheck(threat);
+    if (node.has("consistency_check")) {
+      String text = node.string("consistency_check", String.valueOf(consistencyCheck));
+      if ("true".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text)) {
+        consistencyCheck = Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT));
+        if (consistencyCheck && !enabled) {
+          node.problem("consistency_check", "the consistency check is part of secure aggregation: set "
+              + "secure_aggregation.enabled: true, or drop consistency_check");
+        }
+      } else {
+        node.problem("consistency_check", "value '%s' is not true or false".formatted(text));
+      }
+    }
     node.rejectUnknownKeys();
     if (maxSamples < 1 || maxSamples > 0xFFFF_FFFFL) {
       node.problem("max_sample_count", "value %d is out of range: allowed 1 to 4294967295".formatted(maxSamples));
@@ -247,8 +260,10 @@ public final class PlanLoader {
     if (enabled && (rounds.minQuorum() < 3 || (rounds.participantsPerRound() > 0 && rounds.participantsPerRound() < 3))) {
       node.problem("enabled", "secure aggregation needs at least 3 banks per round: raise rounds.min_quorum to 3 or more");
     }
+    // Without secure aggregation there is no round to check: the effective value is false, so that a plan with
+    // secure aggregation off hashes the same whatever its threat model says.
     return new SecureAggregationSpec(enabled, corrupt, dropout, threat, neighbours, threshold, clip, maxSamples,
-        stageDeadline);
+        stageDeadline, enabled && consistencyCheck);
   }
 
   private static SampleLevelPrivacySpec readSamplePrivacy(PlanNode node, TrainingSpec training) {

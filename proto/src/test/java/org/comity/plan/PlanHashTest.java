@@ -39,6 +39,17 @@ class PlanHashTest {
   }
 
   @Test
+  void consistencyCheck_isInTheCanonicalForm_soTogglingItChangesTheHash() throws PlanException {
+    String secure = "label: y\nfeatures: [{name: a}]\nrounds: {min_quorum: 3}\nsecure_aggregation: {enabled: true, ";
+    FederationPlan implicit = PlanLoader.parse(secure + "threat_model: semi_malicious}\n", "a");
+    FederationPlan explicit = PlanLoader.parse(secure + "threat_model: semi_malicious, consistency_check: true}\n", "b");
+    FederationPlan without = PlanLoader.parse(secure + "threat_model: semi_malicious, consistency_check: false}\n", "c");
+    assertTrue(PlanHash.canonicalJson(implicit).contains("\"consistencyCheck\":true"), PlanHash.canonicalJson(implicit));
+    assertEquals(PlanHash.of(implicit), PlanHash.of(explicit), "the spelled-out default hashes the same");
+    assertNotEquals(PlanHash.of(implicit), PlanHash.of(without));
+  }
+
+  @Test
   void hash_isLowercaseHexSha256() throws PlanException {
     String hash = PlanHash.of(PlanLoader.parse("label: y\nfeatures: [{name: a}]\n", "a"));
     assertTrue(hash.matches("[0-9a-f]{64}"), hash);

@@ -124,4 +124,32 @@ class PlanLoaderTest {
     PlanException missing = assertThrows(PlanException.class, () -> PlanLoader.load(Path.of("/nonexistent/plan.yaml")));
     assertTrue(missing.getMessage().contains("file not found"), missing.getMessage());
   }
+
+  @Test
+  void consistencyCheck_defaultsOnForSemiMalicious_offForSemiHonest_andCanBeSetExplicitly() throws PlanException {
+    String base = "label: y\nfeatures: [{name: a}]\nrounds: {min_quorum: 3}\n";
+    assertTrue(PlanLoader.parse(base + "secure_aggregation: {enabled: true, threat_model: semi_malicious}\n", "t")
+        .secureAggregation().consistencyCheck());
+    assertTrue(!PlanLoader.parse(base + "secure_aggregation: {enabled: true}\n", "t")
+        .secureAggregation().consistencyCheck());
+    assertTrue(PlanLoader.parse(base + "secure_aggregation: {enabled: true, consistency_check: true}\n", "t")
+        .secureAggregation().consistencyCheck());
+    assertTrue(!PlanLoader.parse(base + "secure_aggregation: {enabled: true, threat_model: semi_malicious, "
+        + "consistency_check: false}\n", "t").secureAggregation().consistencyCheck());
+    assertTrue(!PlanLoader.parse(base + "secure_aggregation: {threat_model: semi_malicious}\n", "t")
+        .secureAggregation().consistencyCheck(), "no secure aggregation, nothing to check");
+  }
+
+  @Test
+  void consistencyCheck_badValueOrWithoutSecureAggregation_isReported() {
+    String base = "label: y\nfeatures: [{name: a}]\nrounds: {min_quorum: 3}\n";
+    PlanException bad = assertThrows(PlanException.class, () -> PlanLoader.parse(base
+        + "secure_aggregation: {enabled: true, consistency_check: maybe}\n", "t"));
+    assertTrue(bad.getMessage().contains("secure_aggregation.consistency_check: value 'maybe' is not true or false"),
+        bad.getMessage());
+    PlanException off = assertThrows(PlanException.class, () -> PlanLoader.parse(base
+        + "secure_aggregation: {consistency_check: true}\n", "t"));
+    assertTrue(off.getMessage().contains("secure_aggregation.consistency_check: the consistency check is part of "
+        + "secure aggregation"), off.getMessage());
+  }
 }

@@ -13,6 +13,10 @@ public enum AbortReason {
    * the threshold of surviving share holders among its neighbours (sparse graph).
    */
   TOO_FEW_SURVIVING_SHARE_HOLDERS,
+  /**
+   * Consistency check: fewer than the threshold of the survivors signed the survivor set before the deadline.
+   */
+  TOO_FEW_CONSISTENCY_SIGNATURES,
   /** The unmask deadline passed with some needed secret below the threshold of shares. */
   TOO_FEW_UNMASK_RESPONSES,
   /** Reconstructed shares were inconsistent (a masking key did not match its advertised public key). */

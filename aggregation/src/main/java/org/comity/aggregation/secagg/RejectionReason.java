@@ -18,6 +18,8 @@ public enum RejectionReason {
   WRONG_SESSION,
   /** The message contradicts what this party already knows (for example an altered own key). */
   INCONSISTENT,
+  /** A consistency-check signature does not verify for its claimed signer. */
+  INVALID_SIGNATURE,
   /** A ciphertext failed authentication. */
   DECRYPTION_FAILED
 }

@@ -19,11 +19,16 @@ import java.util.TreeSet;
  * @param vectorLength number of values in each bank's update
  * @param clipBound each update value is clipped to [-clipBound, clipBound]
  * @param maxWeight largest sample count a bank may report
+ * @param consistencyCheck whether the round runs the consistency-check stage of the actively secure protocol
+ *     (Bonawitz et al. 2017, §4.3): every survivor signs the survivor set, and a bank unmasks only for a set that
+ *     it signed and that carries at least the threshold of valid signatures by its members. Needs a {@link
+ *     ConsistencySigner} and a {@link ConsistencyVerifier} at every bank.
  */
 public record SecAggConfig(long roundId, List<String> members, SecAggParameters parameters, int vectorLength,
-    double clipBound, long maxWeight) {
+    double clipBound, long maxWeight, boolean consistencyCheck) {
   public static final int MAX_VECTOR_LENGTH = 1 << 27;
   public static final int MAX_MEMBER_ID_LENGTH = 256;
+  private static final byte[] CONSISTENCY_CHECK_TAG = "ccheck/1".getBytes(StandardCharsets.US_ASCII);
 
   public SecAggConfig {
     if (members == null || members.size() < 3) {
@@ -52,6 +57,12 @@ public record SecAggConfig(long roundId, List<String> members, SecAggParameters 
     new QuantizedEncoding(clipBound, maxWeight, n); // validates clip bound and max weight
   }
 
+  /** A round without the consistency check. */
+  public SecAggConfig(long roundId, List<String> members, SecAggParameters parameters, int vectorLength,
+      double clipBound, long maxWeight) {
+    this(roundId, members, parameters, vectorLength, clipBound, maxWeight, false);
+  }
+
   public int threshold() {
     return parameters.threshold();
   }
@@ -78,13 +89,18 @@ public record SecAggConfig(long roundId, List<String> members, SecAggParameters 
     return index + 1;
   }
 
-  /** Canonical byte encoding of every field, hashed into the session id. */
+  /**
+   * Canonical byte encoding of every field, hashed into the session id. The consistency-check flag is appended
+   * only when on, as the 8-byte tag {@link #CONSISTENCY_CHECK_TAG}: a round without the check keeps exactly the
+   * encoding (and session id) it had before the flag existed, and since the member list is length-prefixed, the
+   * trailing tag cannot be confused with any member list.
+   */
   byte[] canonicalBytes() {
     List<byte[]> parts = new ArrayList<>();
     for (String m : members) {
       parts.add(m.getBytes(StandardCharsets.UTF_8));
     }
-    int size = 8 + 4 + 4 + 4 + 8 + 8 + 4;
+    int size = 8 + 4 + 4 + 4 + 8 + 8 + 4 + (consistencyCheck ? CONSISTENCY_CHECK_TAG.length : 0);
     for (byte[] p : parts) {
       size += 4 + p.length;
     }
@@ -93,6 +109,9 @@ public record SecAggConfig(long roundId, List<String> members, SecAggParameters 
         .putInt(parts.size());
     for (byte[] p : parts) {
       buffer.putInt(p.length).put(p);
+    }
+    if (consistencyCheck) {
+      buffer.put(CONSISTENCY_CHECK_TAG);
     }
     return buffer.array();
   }

@@ -15,7 +15,10 @@ package org.comity.aggregation.secagg;
  *   <li>bank → coordinator {@link EncryptedShares};
  *   <li>coordinator → each bank that shared: {@link ShareDelivery};
  *   <li>bank → coordinator {@link MaskedInput};
- *   <li>coordinator → each bank that sent a masked input: {@link UnmaskRequest};
+ *   <li>only with {@link SecAggConfig#consistencyCheck()}: coordinator → each bank that sent a masked input:
+ *       {@link ConsistencyCheckRequest}; bank → coordinator {@link ConsistencyCheckResponse};
+ *   <li>coordinator → each bank that sent a masked input (with the check: each that signed): {@link
+ *       UnmaskRequest};
  *   <li>bank → coordinator {@link UnmaskResponse}.
  * </ol>
  *

@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * leaves the threshold) plus n - t + 1 (every m for n = 3 and 10; m in {1, 2, 10, 25, 40, 44, 45} for
  * n = 50, where t = 6, to keep the suite fast). Every cell must either equal plain FedAvg over the
  * contributors within the stated quantization bound, or abort with the reason an independent oracle
- * (working from the neighbour graph and the drop set) predicts.
+ * (working from the neighbour graph and the drop set) predicts. The matrix runs twice: without the
+ * consistency check (four stages), and with it (five stages, the consistency check included; m in {1, 10,
+ * 44, 45} for n = 50).
  */
 class DropoutMatrixTest {
   private static final int LENGTH = 6;
@@ -33,35 +35,42 @@ class DropoutMatrixTest {
 
   static Stream<Arguments> cells() {
     List<Arguments> cells = new ArrayList<>();
-    addCells(cells, 3, 0.0, 0.34, null);
-    addCells(cells, 10, 0.1, 0.3, null);
-    addCells(cells, 50, 0.1, 0.3, new int[] {1, 2, 10, 25, 40, 44, 45});
+    addCells(cells, 3, 0.0, 0.34, null, false);
+    addCells(cells, 10, 0.1, 0.3, null, false);
+    addCells(cells, 50, 0.1, 0.3, new int[] {1, 2, 10, 25, 40, 44, 45}, false);
+    addCells(cells, 3, 0.0, 0.34, null, true);
+    addCells(cells, 10, 0.1, 0.3, null, true);
+    addCells(cells, 50, 0.1, 0.3, new int[] {1, 10, 44, 45}, true);
     return cells.stream();
   }
 
-  private static void addCells(List<Arguments> cells, int n, double corrupt, double dropout, int[] counts) {
+  private static void addCells(List<Arguments> cells, int n, double corrupt, double dropout, int[] counts,
+      boolean consistencyCheck) {
     SecAggParameters p = SecAggParameters.derive(n, corrupt, dropout, ThreatModel.SEMI_HONEST_SERVER);
     int beyond = n - p.threshold() + 1;
     for (DropStage stage : DropStage.values()) {
+      if (stage == DropStage.CONSISTENCY_CHECK && !consistencyCheck) {
+        continue; // without the check, going silent there is going silent at UNMASK
+      }
       if (counts == null) {
         for (int m = 1; m <= beyond; m++) {
-          cells.add(Arguments.of(n, p, stage, m));
+          cells.add(Arguments.of(n, p, stage, m, consistencyCheck));
         }
       } else {
         for (int m : counts) {
-          cells.add(Arguments.of(n, p, stage, m));
+          cells.add(Arguments.of(n, p, stage, m, consistencyCheck));
         }
       }
     }
   }
 
-  @ParameterizedTest(name = "n={0} {1} drop {3} at {2}")
+  @ParameterizedTest(name = "n={0} {1} drop {3} at {2}, consistency check {4}")
   @MethodSource("cells")
   void dropouts_atEachStage_sumMatchesFedAvgOrAbortsWithPredictedReason(int n, SecAggParameters p, DropStage stage,
-      int dropping) {
+      int dropping, boolean consistencyCheck) {
     // given
     List<String> banks = RoundHarness.bankIds(n);
-    SecAggConfig config = new SecAggConfig(100 + n, banks, p, LENGTH, CLIP, MAX_WEIGHT);
+    SecAggConfig config = new SecAggConfig(100 + n, banks, p, LENGTH, CLIP, MAX_WEIGHT, consistencyCheck);
     Map<String, ClientInput> inputs = RoundHarness.randomInputs(banks, LENGTH, MAX_WEIGHT, n * 31L + dropping);
     List<String> shuffled = new ArrayList<>(banks);
     Collections.shuffle(shuffled, new Random(n * 1000L + dropping * 10L + stage.ordinal()));
@@ -126,7 +135,21 @@ class DropoutMatrixTest {
           return new Expected(AbortReason.TOO_FEW_SURVIVING_SHARE_HOLDERS, Set.of());
         }
       }
-      Set<String> responders = new TreeSet<>(u3);
+      // Without the check every survivor is asked to unmask; with it, only those that signed the survivor set.
+      Set<String> asked = new TreeSet<>(u3);
+      if (config.consistencyCheck()) {
+        asked.removeIf(b -> drops.get(b) == DropStage.CONSISTENCY_CHECK);
+        if (asked.size() < t) {
+          return new Expected(AbortReason.TOO_FEW_CONSISTENCY_SIGNATURES, Set.of());
+        }
+        for (String b : u2) {
+          int holders = intersect(g.neighboursOf(b), asked).size() + (asked.contains(b) ? 1 : 0);
+          if (holders < t) {
+            return new Expected(AbortReason.TOO_FEW_SURVIVING_SHARE_HOLDERS, Set.of());
+          }
+        }
+      }
+      Set<String> responders = new TreeSet<>(asked);
       responders.removeIf(b -> drops.get(b) == DropStage.UNMASK);
       for (String b : u2) {
         int shares = intersect(g.neighboursOf(b), responders).size() + (u3.contains(b) && responders.contains(b) ? 1 : 0);

@@ -10,7 +10,10 @@ import org.comity.aggregation.secagg.client.SecAggClient;
 import org.comity.aggregation.secagg.server.Outbound;
 import org.comity.aggregation.secagg.server.SecAggServer;
 
-/** Step-by-step driver for rejection tests: 5 banks, complete graph, threshold 3. */
+/**
+ * Step-by-step driver for rejection tests: 5 banks, complete graph, threshold 3; optionally with the consistency
+ * check (banks sign with {@link TestSigners}, the coordinator verifies with them).
+ */
 public final class ManualRound {
   public final SecAggConfig config;
   public final SecAggServer server;
@@ -22,13 +25,22 @@ public final class ManualRound {
   public final Map<String, ServerMessage> lastReceived = new LinkedHashMap<>();
 
   public ManualRound(long roundId, long seed) {
+    this(roundId, seed, false, false);
+  }
+
+  /**
+   * @param consistencyCheck whether the round runs the consistency check
+   * @param serverVerifies whether the coordinator verifies the signatures on receipt
+   */
+  public ManualRound(long roundId, long seed, boolean consistencyCheck, boolean serverVerifies) {
     List<String> banks = RoundHarness.bankIds(5);
-    config = new SecAggConfig(roundId, banks, new SecAggParameters(4, 3), 8, 1.0, 1000);
-    server = new SecAggServer(config);
+    config = new SecAggConfig(roundId, banks, new SecAggParameters(4, 3), 8, 1.0, 1000, consistencyCheck);
+    server = serverVerifies ? new SecAggServer(config, TestSigners.verifier()) : new SecAggServer(config);
     inputs = RoundHarness.randomInputs(banks, 8, 1000, seed);
     long i = 0;
     for (String b : banks) {
-      clients.put(b, new SecAggClient(config, b, RoundHarness.seeded(seed * 100 + i++)));
+      clients.put(b, new SecAggClient(config, b, RoundHarness.seeded(seed * 100 + i++), TestSigners.signer(b),
+          TestSigners.verifier()));
     }
   }
 

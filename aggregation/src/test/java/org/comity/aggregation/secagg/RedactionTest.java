@@ -57,4 +57,27 @@ class RedactionTest {
       assertFalse(response.toString().contains(hex.substring(0, 12)));
     }
   }
+
+  @Test
+  void consistencyCheckStages_printRedacted_andNoSignatureBytes() {
+    // given: a checked round up to the unmask request
+    ManualRound round = new ManualRound(7, 22, true, true);
+    List<Object> holders = new ArrayList<>();
+    List<Outbound> checks = round.deliver(round.deliver(round.advertise(round.banks()), round.banks()), round.banks());
+    holders.add(round.clients.get("bank-00").stage());
+    List<Outbound> unmask = round.deliver(checks, round.banks());
+    holders.add(round.clients.get("bank-00").stage());
+    // then
+    // (only what follows the class name is inspected: "AwaitingConsistencyCheck" is itself base64-like)
+    for (Object o : holders) {
+      String text = o.toString().substring(o.toString().indexOf('['));
+      assertTrue(text.contains("redacted"), o.getClass().getSimpleName() + " not redacted: " + text);
+      assertFalse(LONG_HEX.matcher(text).find() || BASE64.matcher(text).find(), text);
+    }
+    for (Object o : List.of(round.lastSent.get("bank-00"), unmask.get(0).message())) {
+      String text = o.toString().substring(o.toString().indexOf('['));
+      assertFalse(LONG_HEX.matcher(text).find() || BASE64.matcher(text).find() || NUMBER_ARRAY.matcher(text).find(),
+          o.getClass().getSimpleName() + " prints bytes: " + text);
+    }
+  }
 }

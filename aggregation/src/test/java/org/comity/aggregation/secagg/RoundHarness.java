@@ -26,7 +26,7 @@ import org.comity.aggregation.secagg.server.ServerCompleted;
  */
 public final class RoundHarness {
   /** The stage at which a bank goes silent. */
-  public enum DropStage { ADVERTISE_KEYS, SHARE_KEYS, MASKED_INPUT, UNMASK }
+  public enum DropStage { ADVERTISE_KEYS, SHARE_KEYS, MASKED_INPUT, CONSISTENCY_CHECK, UNMASK }
 
   public record Outcome(Optional<AggregateResult> result, Optional<ServerAborted> aborted, RoundContext context,
       List<SecAggMessage> coordinatorInbox) {}
@@ -44,7 +44,9 @@ public final class RoundHarness {
   }
 
   public static Outcome run(SecAggConfig config, Map<String, ClientInput> inputs, Map<String, DropStage> drops, long seed) {
-    SecAggServer server = new SecAggServer(config);
+    // With the consistency check, every bank signs with its test identity key and the coordinator verifies too.
+    SecAggServer server = config.consistencyCheck() ? new SecAggServer(config, TestSigners.verifier())
+        : new SecAggServer(config);
     Map<String, SecAggClient> clients = new LinkedHashMap<>();
     Map<String, Integer> silentFrom = new LinkedHashMap<>();
     List<SecAggMessage> inbox = new ArrayList<>();
@@ -52,7 +54,8 @@ public final class RoundHarness {
     Deque<Outbound> queue = new ArrayDeque<>();
     long i = 0;
     for (String id : config.members()) {
-      SecAggClient client = new SecAggClient(config, id, seeded(seed * 1000 + i++));
+      SecAggClient client = new SecAggClient(config, id, seeded(seed * 1000 + i++), TestSigners.signer(id),
+          TestSigners.verifier());
       clients.put(id, client);
       DropStage d = drops.get(id);
       silentFrom.put(id, d == null ? Integer.MAX_VALUE : d.ordinal());
@@ -106,7 +109,10 @@ public final class RoundHarness {
     if (m instanceof MaskedInput) {
       return 2;
     }
-    return 3;
+    if (m instanceof ConsistencyCheckResponse) {
+      return 3;
+    }
+    return 4;
   }
 
   /** Plain FedAvg over {@code contributors}, on clipped values. */

@@ -45,8 +45,10 @@ final class PlanCommand {
             ? SecAggParameters.derive(banks, spec.corruptFraction(), spec.dropoutRate(), threat)
             : SecAggParameters.validateOverride(banks, spec.corruptFraction(), spec.dropoutRate(), threat,
                 spec.neighbours(), spec.threshold());
-        return "  secure aggregation: for %d banks per round, %d neighbours and threshold %d (%s)".formatted(banks,
-            parameters.neighbours(), parameters.threshold(), spec.neighbours() == null ? "derived" : "override accepted");
+        return ("  secure aggregation: for %d banks per round, %d neighbours and threshold %d (%s); consistency check %s")
+            .formatted(banks, parameters.neighbours(), parameters.threshold(),
+                spec.neighbours() == null ? "derived" : "override accepted",
+                spec.consistencyCheck() ? "on (every bank needs its consortium certificate key)" : "off");
       } catch (IllegalArgumentException e) {
         throw new ExitCodes.BadInputException(
             "secure_aggregation: for %d banks per round: %s".formatted(banks, e.getMessage()));

@@ -1,6 +1,12 @@
 package org.comity.coordinator.round;
 
 import com.google.protobuf.ByteString;
+import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +15,13 @@ import java.util.TreeMap;
 import org.comity.aggregation.crypto.SecretBytes;
 import org.comity.aggregation.secagg.AdvertiseKeys;
 import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.ConsistencyCheckRequest;
+import org.comity.aggregation.secagg.ConsistencyCheckResponse;
+import org.comity.aggregation.secagg.ConsistencyStatement;
 import org.comity.aggregation.secagg.EncryptedShares;
 import org.comity.aggregation.secagg.KeyDirectory;
 import org.comity.aggregation.secagg.MaskedInput;
+import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.RoundAborted;
 import org.comity.aggregation.secagg.SecAggConfig;
 import org.comity.aggregation.secagg.SecAggParameters;
@@ -28,7 +38,9 @@ import org.comity.aggregation.secagg.server.ServerAborted;
 import org.comity.aggregation.shamir.Share;
 import org.comity.plan.SecureAggregationSpec;
 import org.comity.proto.v1.SecAggAborted;
+import org.comity.proto.v1.SecAggConsistencyCheck;
 import org.comity.proto.v1.SecAggKeyDirectory;
+import org.comity.proto.v1.SecAggMemberSignature;
 import org.comity.proto.v1.SecAggPublicKeys;
 import org.comity.proto.v1.SecAggResult;
 import org.comity.proto.v1.SecAggSetup;
@@ -44,6 +56,12 @@ import org.comity.proto.v1.SecAggUnmaskRequest;
  * results into protocol messages (the sender is always the session's authenticated member, never a field) and the
  * server's outbound messages into tasks. It holds only public keys, ciphertexts, masked vectors and shares; the
  * only plaintext it ever obtains is the unmasked sum.
+ *
+ * <p>With the plan's consistency check, the round has one more stage (CONSISTENCY_CHECK) between masked input and
+ * unmasking; the engine drives it like the others (tasks, one stage deadline). Every bank must then advertise its
+ * keys signed, with its certificate: an unsigned advertisement is refused (the banks could not verify its later
+ * signatures either). Each bank's consistency signature is verified on receipt with the certificate it advertised
+ * its keys with, so a bad signature is refused with the reason instead of being relayed to the other banks.
  */
 final class SecureAggregationRound {
   private final SecAggConfig config;
@@ -52,12 +70,17 @@ final class SecureAggregationRound {
   /** Each bank's signature and certificate for its advertised keys, relayed untouched in the key directory. */
   private final java.util.Map<String, SecAggPublicKeys> signedKeys = new java.util.HashMap<>();
 
+  /** Public keys of the members' certificates, parsed once on first use by the consistency check. */
+  private final java.util.Map<String, PublicKey> certificateKeys = new java.util.HashMap<>();
+
   private SecureAggregationRound(SecAggConfig config) {
     this.config = config;
-    this.server = new SecAggServer(config);
+    this.server = config.consistencyCheck() ? new SecAggServer(config, this::verifyConsistencySignature)
+        : new SecAggServer(config);
     this.setup = SecAggSetup.newBuilder().addAllMembers(config.members())
         .setNeighbours(config.parameters().neighbours()).setThreshold(config.threshold())
         .setVectorLength(config.vectorLength()).setClipBound(config.clipBound()).setMaxWeight(config.maxWeight())
+        .setConsistencyCheck(config.consistencyCheck())
         .build();
   }
 
@@ -77,7 +100,7 @@ final class SecureAggregationRound {
         : SecAggParameters.validateOverride(members.size(), spec.corruptFraction(), spec.dropoutRate(), threat,
             spec.neighbours(), spec.threshold());
     return new SecureAggregationRound(new SecAggConfig(round, members, parameters, vectorLength, spec.clipBound(),
-        maxWeight));
+        maxWeight, spec.consistencyCheck()));
   }
 
   SecAggConfig config() {
@@ -111,6 +134,12 @@ final class SecureAggregationRound {
    */
   List<Map.Entry<String, SecAggTask>> accept(String member, SecAggResult result) {
     ClientMessage message = decode(member, result);
+    if (config.consistencyCheck() && result.hasAdvertiseKeys() && (result.getAdvertiseKeys().getSignature().isEmpty()
+        || result.getAdvertiseKeys().getCertificateDer().isEmpty())) {
+      throw new IllegalArgumentException(("round %d runs the consistency check, which needs every bank's keys signed "
+          + "with its certificate key; %s sent them unsigned (is the agent running without the consortium PKI?)")
+          .formatted(config.roundId(), member));
+    }
     SecAggPublicKeys before = signedKeys.get(member);
     if (result.hasAdvertiseKeys() && before == null) {
       signedKeys.put(member, result.getAdvertiseKeys());
@@ -162,9 +191,16 @@ final class SecureAggregationRound {
       new TreeMap<>(delivery.ciphertextBySender()).forEach((sender, ciphertext) -> shares.addShares(
           SecAggShareCiphertext.newBuilder().setMember(sender).setCiphertext(ByteString.copyFrom(ciphertext))));
       task.setShareDelivery(shares);
+    } else if (message instanceof ConsistencyCheckRequest check) {
+      task.setConsistencyCheck(SecAggConsistencyCheck.newBuilder().setSessionId(ByteString.copyFrom(check.sessionId()))
+          .addAllSurvivors(check.survivors()));
     } else if (message instanceof UnmaskRequest request) {
-      task.setUnmaskRequest(SecAggUnmaskRequest.newBuilder().setSessionId(ByteString.copyFrom(request.sessionId()))
-          .addAllSurvivors(request.survivors()).addAllDropped(request.dropped()));
+      SecAggUnmaskRequest.Builder unmask = SecAggUnmaskRequest.newBuilder()
+          .setSessionId(ByteString.copyFrom(request.sessionId())).addAllSurvivors(request.survivors())
+          .addAllDropped(request.dropped());
+      new TreeMap<>(request.signatures()).forEach((signer, signature) -> unmask.addSignatures(
+          SecAggMemberSignature.newBuilder().setMember(signer).setSignature(ByteString.copyFrom(signature))));
+      task.setUnmaskRequest(unmask);
     } else if (message instanceof RoundAborted aborted) {
       task.setAborted(SecAggAborted.newBuilder().setReason(aborted.reason().name()).setDetail(aborted.detail()));
     } else {
@@ -194,12 +230,59 @@ final class SecureAggregationRound {
         return new MaskedInput(round, result.getMaskedInput().getSessionId().toByteArray(), sender,
             result.getMaskedInput().getMaskedWords().toByteArray());
       }
+      case CONSISTENCY_SIGNATURE -> {
+        var signed = result.getConsistencySignature();
+        // Checked before copying: the signature is relayed to every signer in the unmask request.
+        if (signed.getSignature().isEmpty() || signed.getSignature().size() > ConsistencyStatement.MAX_SIGNATURE_LENGTH) {
+          throw new SecAggRejectedException(RejectionReason.WRONG_SIZE, "consistency signature is %d bytes, allowed 1 to %d"
+              .formatted(signed.getSignature().size(), ConsistencyStatement.MAX_SIGNATURE_LENGTH));
+        }
+        return new ConsistencyCheckResponse(round, signed.getSessionId().toByteArray(), sender,
+            signed.getSignature().toByteArray());
+      }
       case UNMASK_RESPONSE -> {
         var response = result.getUnmaskResponse();
         return new UnmaskResponse(round, response.getSessionId().toByteArray(), sender,
             shares(response.getSelfMaskSeedSharesList()), shares(response.getMaskingKeySharesList()));
       }
       default -> throw new IllegalArgumentException("the secure-aggregation result carries no message");
+    }
+  }
+
+  /**
+   * The consistency check's verifier: {@code member}'s signature must verify with the public key of the
+   * certificate it advertised its keys with (which every bank checked against the consortium CA). False for a
+   * member without one, an unreadable certificate or a malformed signature.
+   */
+  private boolean verifyConsistencySignature(String member, byte[] statement, byte[] signature) {
+    PublicKey key = certificateKeys.computeIfAbsent(member, this::certificateKeyOf);
+    if (key == null) {
+      return false;
+    }
+    try {
+      Signature verifier = Signature.getInstance(switch (key.getAlgorithm()) {
+        case "EC", "ECDSA" -> "SHA256withECDSA";
+        case "RSA" -> "SHA256withRSA";
+        default -> throw new NoSuchAlgorithmException("unsupported certificate key " + key.getAlgorithm());
+      });
+      verifier.initVerify(key);
+      verifier.update(statement);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException malformed) {
+      return false; // the stage refuses the message with INVALID_SIGNATURE
+    }
+  }
+
+  private PublicKey certificateKeyOf(String member) {
+    SecAggPublicKeys signed = signedKeys.get(member);
+    if (signed == null || signed.getCertificateDer().isEmpty()) {
+      return null;
+    }
+    try {
+      return CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(signed.getCertificateDer().toByteArray())).getPublicKey();
+    } catch (GeneralSecurityException unreadable) {
+      return null;
     }
   }
 

@@ -68,6 +68,7 @@ class CoordinatorCliTest {
     Run ok = run("plan", "check", "--plan", derived.toString());
     assertEquals(0, ok.exitCode(), ok.err());
     assertTrue(ok.out().contains("secure aggregation: for 20 banks per round"), ok.out());
+    assertTrue(ok.out().contains("consistency check off"), ok.out());
     Path override = Files.writeString(dir.resolve("bad.yaml"), "label: y\nfeatures: [{name: a}]\n"
         + "rounds: {min_quorum: 3, min_members_to_start: 20}\n"
         + "secure_aggregation: {enabled: true, neighbours: 4, threshold: 2, corrupt_fraction: 0.3}\n");

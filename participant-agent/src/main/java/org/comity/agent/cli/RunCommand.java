@@ -125,6 +125,11 @@ final class RunCommand implements Callable<Integer> {
 
   private Integer runAgent() throws Exception {
     FederationPlan loaded = PlanLoader.load(plan);
+    if (loaded.secureAggregation().enabled() && loaded.secureAggregation().consistencyCheck() && tlsCa == null) {
+      throw new ExitCodes.BadInputException("the plan runs secure aggregation with the consistency check "
+          + "(secure_aggregation.consistency_check), where each bank signs the survivor set with its certificate key: "
+          + "give this bank's --tls-ca, --tls-cert and --tls-key, or use a plan with consistency_check: false");
+    }
     DeviceSelection deviceSelection;
     try {
       deviceSelection = DeviceSelection.parse(device);

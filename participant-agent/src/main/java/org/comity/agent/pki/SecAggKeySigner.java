@@ -83,9 +83,11 @@ public final class SecAggKeySigner {
    * Checks another bank's keys: its certificate is valid now, signed by the consortium CA and names {@code member};
    * its signature over the keys verifies.
    *
+   * @return the member's certificate, now verified against the CA and bound to {@code member} (to check its later
+   *     signatures, such as the consistency check's, with {@link #verifyStatement})
    * @throws IllegalArgumentException naming the member and what failed
    */
-  public void verify(String runId, long round, String member, byte[] encryptionKey, byte[] maskingKey,
+  public X509Certificate verify(String runId, long round, String member, byte[] encryptionKey, byte[] maskingKey,
       byte[] signatureBytes, byte[] certificateDer) {
     if (signatureBytes.length == 0 || certificateDer.length == 0) {
       throw new IllegalArgumentException(("the keys of %s are not signed: the coordinator may be substituting them; "
@@ -108,9 +110,41 @@ public final class SecAggKeySigner {
         throw new IllegalArgumentException(("the keys of %s do not match its signature: the coordinator may be "
             + "substituting them; this bank refuses the round").formatted(member));
       }
+      return peer;
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("the certificate or signature sent with the keys of %s is invalid: %s"
           .formatted(member, e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Signs {@code statement} with this bank's certificate key. The statement must carry its own domain label (the
+   * secure-aggregation consistency statement does), so that the signature means nothing for any other message.
+   */
+  public byte[] signStatement(byte[] statement) {
+    try {
+      Signature signature = Signature.getInstance(algorithm(key.getAlgorithm()));
+      signature.initSign(key);
+      signature.update(statement);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign the secure-aggregation statement: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether {@code signatureBytes} is a valid signature of {@code statement} by the key of {@code certificate}
+   * (one that {@link #verify} returned). False, never an exception, for a malformed signature or an unsupported key.
+   */
+  public static boolean verifyStatement(X509Certificate certificate, byte[] statement, byte[] signatureBytes) {
+    try {
+      PublicKey publicKey = certificate.getPublicKey();
+      Signature signature = Signature.getInstance(algorithm(publicKey.getAlgorithm()));
+      signature.initVerify(publicKey);
+      signature.update(statement);
+      return signature.verify(signatureBytes);
+    } catch (GeneralSecurityException | IllegalArgumentException malformed) {
+      return false; // a malformed or foreign signature simply does not count
     }
   }
 

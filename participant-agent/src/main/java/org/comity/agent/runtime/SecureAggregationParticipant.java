@@ -2,6 +2,7 @@ package org.comity.agent.runtime;
 
 import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,9 @@ import java.util.TreeMap;
 import org.comity.aggregation.secagg.AbortReason;
 import org.comity.aggregation.secagg.AdvertiseKeys;
 import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.ConsistencyCheckRequest;
+import org.comity.aggregation.secagg.ConsistencyCheckResponse;
+import org.comity.aggregation.secagg.ConsistencyVerifier;
 import org.comity.aggregation.secagg.EncryptedShares;
 import org.comity.aggregation.secagg.KeyDirectory;
 import org.comity.aggregation.secagg.MaskedInput;
@@ -27,6 +31,8 @@ import org.comity.aggregation.secagg.client.SecAggClient;
 import org.comity.agent.pki.SecAggKeySigner;
 import org.comity.aggregation.shamir.Share;
 import org.comity.plan.SecureAggregationSpec;
+import org.comity.proto.v1.SecAggConsistencySignature;
+import org.comity.proto.v1.SecAggMemberSignature;
 import org.comity.proto.v1.SecAggPublicKeys;
 import org.comity.proto.v1.SecAggResult;
 import org.comity.proto.v1.SecAggSetup;
@@ -43,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>The bank does not take the coordinator's word for the protocol's parameters: it derives the neighbour
  * count and threshold from its own copy of the plan for the announced number of banks and refuses a setup that
  * differs, so a coordinator cannot lower the threshold to unmask a single bank.
+ *
+ * <p>With the plan's consistency check, the bank signs the survivor set with its certificate key and checks the
+ * other banks' signatures with their certificates from the round's key directory (verified against the consortium
+ * CA and bound to their member ids there), so it needs the consortium PKI.
  */
 final class SecureAggregationParticipant {
   private static final Logger log = LoggerFactory.getLogger(SecureAggregationParticipant.class);
@@ -56,6 +66,11 @@ final class SecureAggregationParticipant {
   private final SecureRandom random = new SecureRandom();
   private final Map<Integer, SecAggClient> clients = new HashMap<>();
   /**
+   * Per round: the certificates of the key directory's members, verified against the consortium CA and bound to
+   * their member ids; the consistency check verifies the members' signatures with exactly these.
+   */
+  private final Map<Integer, Map<String, X509Certificate>> verifiedCertificates = new HashMap<>();
+  /**
    * The survivor set of each round (run id / round) whose unmasking stage this bank has answered. A round retried
    * after a coordinator restart reuses the bank's kept update under fresh masks. Two unmasked sums of the same
    * update over different survivor sets would let a coordinator subtract them and isolate one bank's update, so a
@@ -68,6 +83,12 @@ final class SecureAggregationParticipant {
    */
   SecureAggregationParticipant(String memberId, SecureAggregationSpec spec, int vectorLength, long maxWeight,
       SecAggKeySigner signer) {
+    if (spec.enabled() && spec.consistencyCheck() && signer == null) {
+      throw new IllegalArgumentException("the plan runs secure aggregation with the consistency check "
+          + "(secure_aggregation.consistency_check), where each bank signs the survivor set with its certificate key; "
+          + "this agent has no certificate key: run it with --tls-ca, --tls-cert and --tls-key (the consortium PKI), "
+          + "or use a plan with consistency_check: false");
+    }
     this.signer = signer;
     this.memberId = memberId;
     this.spec = spec;
@@ -85,11 +106,14 @@ final class SecureAggregationParticipant {
       long roundingSeed) {
     SecAggConfig config = verifiedConfig(round, setup);
     clients.keySet().removeIf(r -> r < round);
+    verifiedCertificates.keySet().removeIf(r -> r <= round);
     double[] values = new double[update.length];
     for (int i = 0; i < values.length; i++) {
       values[i] = update[i];
     }
-    SecAggClient client = new SecAggClient(config, memberId, random);
+    SecAggClient client = config.consistencyCheck()
+        ? new SecAggClient(config, memberId, random, signer::signStatement, consistencyVerifier(round))
+        : new SecAggClient(config, memberId, random);
     AdvertiseKeys keys = client.start(new ClientInput(values, sampleCount, roundingSeed));
     clients.put(round, client);
     log.info("round {}: secure aggregation with {} banks, {} neighbours, threshold {}", round, config.members().size(),
@@ -117,12 +141,16 @@ final class SecureAggregationParticipant {
           + " (this agent restarted or the round was aborted)");
     }
     try {
+      Map<String, X509Certificate> directoryCertificates = null;
       if (signer != null && task.hasKeyDirectory()) {
+        Map<String, X509Certificate> certificates = new HashMap<>();
         for (SecAggPublicKeys peer : task.getKeyDirectory().getAdvertisedList()) {
-          signer.verify(runId, round, peer.getMember(), peer.getEncryptionPublicKey().toByteArray(),
-              peer.getMaskingPublicKey().toByteArray(), peer.getSignature().toByteArray(),
-              peer.getCertificateDer().toByteArray());
+          certificates.put(peer.getMember(), signer.verify(runId, round, peer.getMember(),
+              peer.getEncryptionPublicKey().toByteArray(), peer.getMaskingPublicKey().toByteArray(),
+              peer.getSignature().toByteArray(), peer.getCertificateDer().toByteArray()));
         }
+        // Only a directory the protocol also accepts may set the certificates; a refused one leaves them unset.
+        directoryCertificates = Map.copyOf(certificates);
       }
       ServerMessage message = decode(round, task);
       if (message instanceof UnmaskRequest request) {
@@ -136,19 +164,36 @@ final class SecureAggregationParticipant {
       }
       if (message instanceof RoundAborted aborted) {
         clients.remove(round);
+        verifiedCertificates.remove(round);
         log.info("round {}: secure aggregation aborted by the coordinator: {} {}", round, aborted.reason(), aborted.detail());
         return Optional.empty();
       }
       Optional<ClientMessage> reply = client.onMessage(message);
+      if (directoryCertificates != null) {
+        verifiedCertificates.put(round, directoryCertificates);
+      }
       if (message instanceof UnmaskRequest) {
         clients.remove(round);
+        verifiedCertificates.remove(round);
       }
       return reply.map(SecureAggregationParticipant::encode);
     } catch (RuntimeException e) {
       clients.remove(round);
+      verifiedCertificates.remove(round);
       client.abort(e.getMessage());
       throw e;
     }
+  }
+
+  /**
+   * Verifies a member's consistency-check signature with the certificate that member advertised its keys with in
+   * this round's key directory; a member without one (not in the directory) has no valid signature.
+   */
+  private ConsistencyVerifier consistencyVerifier(int round) {
+    return (member, statement, signature) -> {
+      X509Certificate certificate = verifiedCertificates.getOrDefault(round, Map.of()).get(member);
+      return certificate != null && SecAggKeySigner.verifyStatement(certificate, statement, signature);
+    };
   }
 
   private SecAggConfig verifiedConfig(int round, SecAggSetup setup) {
@@ -174,7 +219,14 @@ final class SecureAggregationParticipant {
           + "implies %d and %d for %d banks").formatted(setup.getNeighbours(), setup.getThreshold(),
           expected.neighbours(), expected.threshold(), members.size()));
     }
-    return new SecAggConfig(round, members, expected, vectorLength, spec.clipBound(), maxWeight);
+    if (setup.getConsistencyCheck() != spec.consistencyCheck()) {
+      // A coordinator that drops the check could show banks different survivor sets; one that adds it would only
+      // fail later, so both are refused now with the reason.
+      throw new IllegalArgumentException("the coordinator announced the consistency check %s, but the plan has it %s"
+          .formatted(setup.getConsistencyCheck() ? "on" : "off", spec.consistencyCheck() ? "on" : "off"));
+    }
+    return new SecAggConfig(round, members, expected, vectorLength, spec.clipBound(), maxWeight,
+        spec.consistencyCheck());
   }
 
   private static ServerMessage decode(int round, SecAggTask task) {
@@ -194,10 +246,20 @@ final class SecureAggregationParticipant {
         }
         return new ShareDelivery(round, task.getShareDelivery().getSessionId().toByteArray(), bySender);
       }
+      case CONSISTENCY_CHECK -> {
+        var check = task.getConsistencyCheck();
+        return new ConsistencyCheckRequest(round, check.getSessionId().toByteArray(), check.getSurvivorsList());
+      }
       case UNMASK_REQUEST -> {
         var request = task.getUnmaskRequest();
+        Map<String, byte[]> signatures = new TreeMap<>();
+        for (SecAggMemberSignature signature : request.getSignaturesList()) {
+          if (signatures.put(signature.getMember(), signature.getSignature().toByteArray()) != null) {
+            throw new IllegalArgumentException("the unmask request carries two signatures by " + signature.getMember());
+          }
+        }
         return new UnmaskRequest(round, request.getSessionId().toByteArray(), request.getSurvivorsList(),
-            request.getDroppedList());
+            request.getDroppedList(), signatures);
       }
       case ABORTED -> {
         AbortReason reason;
@@ -224,6 +286,9 @@ final class SecureAggregationParticipant {
       result.setMaskedInput(org.comity.proto.v1.SecAggMaskedInput.newBuilder()
           .setSessionId(ByteString.copyFrom(masked.sessionId()))
           .setMaskedWords(ByteString.copyFrom(masked.maskedWords())));
+    } else if (message instanceof ConsistencyCheckResponse signed) {
+      result.setConsistencySignature(SecAggConsistencySignature.newBuilder()
+          .setSessionId(ByteString.copyFrom(signed.sessionId())).setSignature(ByteString.copyFrom(signed.signature())));
     } else if (message instanceof UnmaskResponse response) {
       var unmask = org.comity.proto.v1.SecAggUnmaskResponse.newBuilder()
           .setSessionId(ByteString.copyFrom(response.sessionId()));

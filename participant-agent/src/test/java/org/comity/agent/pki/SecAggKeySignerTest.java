@@ -72,6 +72,25 @@ class SecAggKeySignerTest {
   }
 
   @Test
+  void aStatementSignedWithTheCertificateKey_verifiesWithTheVerifiedCertificate_andNothingElseDoes() throws Exception {
+    // given: bank-b has verified bank-a's certificate with its keys
+    byte[] keySignature = bankA.sign("run-1", 3, "bank-a", encryption, masking);
+    var certificate = bankB.verify("run-1", 3, "bank-a", encryption, masking, keySignature, bankA.certificateDer());
+    byte[] statement = "comity/secagg/v1/consistency-check|statement".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // when
+    byte[] signature = bankA.signStatement(statement);
+    // then
+    assertTrue(SecAggKeySigner.verifyStatement(certificate, statement, signature));
+    byte[] other = statement.clone();
+    other[other.length - 1] ^= 1;
+    assertTrue(!SecAggKeySigner.verifyStatement(certificate, other, signature), "another statement");
+    assertTrue(!SecAggKeySigner.verifyStatement(certificate, statement, bankB.signStatement(statement)),
+        "bank-b's signature is not bank-a's");
+    assertTrue(!SecAggKeySigner.verifyStatement(certificate, statement, new byte[] {1, 2, 3}), "garbage, no exception");
+    assertTrue(!SecAggKeySigner.verifyStatement(certificate, statement, keySignature), "the key signature is no statement");
+  }
+
+  @Test
   void theSignerNeverPrintsItsKey() {
     assertTrue(bankA.toString().contains("<redacted>"));
   }

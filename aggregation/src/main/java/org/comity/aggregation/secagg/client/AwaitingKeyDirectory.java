@@ -14,6 +14,8 @@ import org.comity.aggregation.crypto.SecretBytes;
 import org.comity.aggregation.crypto.ShareCipher;
 import org.comity.aggregation.crypto.X25519KeyAgreement;
 import org.comity.aggregation.secagg.AdvertiseKeys;
+import org.comity.aggregation.secagg.ConsistencySigner;
+import org.comity.aggregation.secagg.ConsistencyVerifier;
 import org.comity.aggregation.secagg.EncryptedShares;
 import org.comity.aggregation.secagg.KeyDirectory;
 import org.comity.aggregation.secagg.ProtocolCrypto;
@@ -36,9 +38,11 @@ public final class AwaitingKeyDirectory implements ClientStage {
   private final X25519KeyAgreement.KeyPair encryptionKeys;
   private final X25519KeyAgreement.KeyPair maskingKeys;
   private final int[] encodedInput;
+  private final Optional<ConsistencyCredentials> consistency;
 
   private AwaitingKeyDirectory(SecAggConfig config, String self, X25519KeyAgreement.KeyPair encryptionKeys,
-      X25519KeyAgreement.KeyPair maskingKeys, int[] encodedInput) {
+      X25519KeyAgreement.KeyPair maskingKeys, int[] encodedInput, Optional<ConsistencyCredentials> consistency) {
+    this.consistency = consistency;
     this.config = config;
     this.self = self;
     this.encryptionKeys = encryptionKeys;
@@ -54,6 +58,28 @@ public final class AwaitingKeyDirectory implements ClientStage {
    *     length or weight
    */
   public static ClientTransition start(SecAggConfig config, String self, ClientInput input, SecureRandom random) {
+    return start(config, self, input, random, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(SecAggConfig, String, ClientInput, SecureRandom)}, with what the consistency check needs
+   * when the config enables it (ignored otherwise).
+   *
+   * @throws IllegalArgumentException also if the config enables the consistency check and signer or verifier
+   *     is missing
+   */
+  public static ClientTransition start(SecAggConfig config, String self, ClientInput input, SecureRandom random,
+      ConsistencySigner signer, ConsistencyVerifier verifier) {
+    return start(config, self, input, random,
+        config.consistencyCheck() ? Optional.of(new ConsistencyCredentials(signer, verifier)) : Optional.empty());
+  }
+
+  private static ClientTransition start(SecAggConfig config, String self, ClientInput input, SecureRandom random,
+      Optional<ConsistencyCredentials> consistency) {
+    if (config.consistencyCheck() && consistency.isEmpty()) {
+      throw new IllegalArgumentException("round " + config.roundId()
+          + " runs the consistency check: the bank needs a signer and a verifier");
+    }
     if (!config.isMember(self)) {
       throw new IllegalArgumentException(self + " is not a member of round " + config.roundId());
     }
@@ -67,7 +93,7 @@ public final class AwaitingKeyDirectory implements ClientStage {
     X25519KeyAgreement.KeyPair c = X25519KeyAgreement.generate(random);
     X25519KeyAgreement.KeyPair s = X25519KeyAgreement.generate(random);
     AdvertiseKeys message = new AdvertiseKeys(config.roundId(), self, c.publicKey(), s.publicKey());
-    return new ClientTransition(new AwaitingKeyDirectory(config, self, c, s, encoded), Optional.of(message));
+    return new ClientTransition(new AwaitingKeyDirectory(config, self, c, s, encoded, consistency), Optional.of(message));
   }
 
   @Override
@@ -165,7 +191,7 @@ public final class AwaitingKeyDirectory implements ClientStage {
       }
     }
     AwaitingShareDelivery next = new AwaitingShareDelivery(context, self, Map.copyOf(receiveKeys), maskingKeys,
-        selfMaskSeed, ownSeedShare, encodedInput);
+        selfMaskSeed, ownSeedShare, encodedInput, consistency);
     return new ClientTransition(next,
         Optional.of(new EncryptedShares(config.roundId(), sessionId, self, ciphertexts)));
   }

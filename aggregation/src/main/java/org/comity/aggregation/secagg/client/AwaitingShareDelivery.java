@@ -23,7 +23,8 @@ import org.comity.aggregation.shamir.Share;
 /**
  * Stage 2 (share keys) done: waits for the {@link ShareDelivery}. On it, the bank decrypts the
  * neighbours' shares, then masks its encoded input with its self mask and one pairwise mask per
- * neighbour that delivered shares, and replies {@link MaskedInput}.
+ * neighbour that delivered shares, and replies {@link MaskedInput}. Next it awaits the unmask
+ * request, or with the consistency check first the {@link AwaitingConsistencyCheck consistency check}.
  *
  * <p>Refuses (state unchanged) a delivery from a non-neighbour, one that fails authentication, or
  * one leaving fewer share holders than the threshold (with no honest neighbour to mask with, the
@@ -38,9 +39,12 @@ public final class AwaitingShareDelivery implements ClientStage {
   private final SecretBytes selfMaskSeed;
   private final Share ownSeedShare;
   private final int[] encodedInput;
+  private final Optional<ConsistencyCredentials> consistency;
 
   AwaitingShareDelivery(RoundContext context, String self, Map<String, SecretBytes> receiveKeys,
-      X25519KeyAgreement.KeyPair maskingKeys, SecretBytes selfMaskSeed, Share ownSeedShare, int[] encodedInput) {
+      X25519KeyAgreement.KeyPair maskingKeys, SecretBytes selfMaskSeed, Share ownSeedShare, int[] encodedInput,
+      Optional<ConsistencyCredentials> consistency) {
+    this.consistency = consistency;
     this.context = context;
     this.self = self;
     this.receiveKeys = receiveKeys;
@@ -108,8 +112,11 @@ public final class AwaitingShareDelivery implements ClientStage {
       MaskGenerator.addMask(masked, seed, ProtocolCrypto.pairwiseSign(self, peerId));
     }
     MaskedInput reply = new MaskedInput(config.roundId(), sessionId, self, ProtocolCrypto.packWords(masked));
-    AwaitingUnmaskRequest next = new AwaitingUnmaskRequest(context, self, Set.copyOf(ciphertexts.keySet()),
-        Map.copyOf(seedShares), Map.copyOf(keyShares));
+    ClientStage next = consistency.isPresent()
+        ? new AwaitingConsistencyCheck(context, self, Set.copyOf(ciphertexts.keySet()), Map.copyOf(seedShares),
+            Map.copyOf(keyShares), consistency.get())
+        : new AwaitingUnmaskRequest(context, self, Set.copyOf(ciphertexts.keySet()), Map.copyOf(seedShares),
+            Map.copyOf(keyShares), Optional.empty());
     return new ClientTransition(next, Optional.of(reply));
   }
 

@@ -10,7 +10,8 @@ import org.comity.aggregation.secagg.ServerMessage;
  * this stage as it was (it can simply be kept).
  */
 public sealed interface ClientStage
-    permits AwaitingKeyDirectory, AwaitingShareDelivery, AwaitingUnmaskRequest, ClientCompleted, ClientAborted {
+    permits AwaitingKeyDirectory, AwaitingShareDelivery, AwaitingConsistencyCheck, AwaitingUnmaskRequest, ClientCompleted,
+    ClientAborted {
 
   /** Stable stage name for metrics and logs. */
   String stageName();

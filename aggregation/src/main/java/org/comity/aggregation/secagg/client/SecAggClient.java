@@ -5,6 +5,8 @@ import java.util.Optional;
 import org.comity.aggregation.secagg.AbortReason;
 import org.comity.aggregation.secagg.AdvertiseKeys;
 import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.ConsistencySigner;
+import org.comity.aggregation.secagg.ConsistencyVerifier;
 import org.comity.aggregation.secagg.SecAggConfig;
 import org.comity.aggregation.secagg.SecAggRejectedException;
 import org.comity.aggregation.secagg.ServerMessage;
@@ -22,6 +24,8 @@ public final class SecAggClient {
   private final SecAggConfig config;
   private final String self;
   private final SecureRandom random;
+  private final ConsistencySigner signer;
+  private final ConsistencyVerifier verifier;
   private ClientStage stage;
 
   /**
@@ -30,12 +34,30 @@ public final class SecAggClient {
    * @param random source of every secret and of the rounding coins
    */
   public SecAggClient(SecAggConfig config, String self, SecureRandom random) {
+    this(config, self, random, null, null);
+  }
+
+  /**
+   * A bank that can take part in the consistency check.
+   *
+   * @param signer signs this bank's consistency statement with its identity key
+   * @param verifier checks the other members' signatures by member id
+   * @throws IllegalArgumentException if the config enables the consistency check and signer or verifier is null
+   */
+  public SecAggClient(SecAggConfig config, String self, SecureRandom random, ConsistencySigner signer,
+      ConsistencyVerifier verifier) {
     if (!config.isMember(self)) {
       throw new IllegalArgumentException(self + " is not a member of round " + config.roundId());
+    }
+    if (config.consistencyCheck() && (signer == null || verifier == null)) {
+      throw new IllegalArgumentException("round " + config.roundId()
+          + " runs the consistency check: the bank needs a signer and a verifier");
     }
     this.config = config;
     this.self = self;
     this.random = random;
+    this.signer = signer;
+    this.verifier = verifier;
   }
 
   /**
@@ -48,7 +70,9 @@ public final class SecAggClient {
     if (stage != null) {
       throw new IllegalStateException("round " + config.roundId() + " already started; create a new SecAggClient");
     }
-    ClientTransition t = AwaitingKeyDirectory.start(config, self, input, random);
+    ClientTransition t = config.consistencyCheck()
+        ? AwaitingKeyDirectory.start(config, self, input, random, signer, verifier)
+        : AwaitingKeyDirectory.start(config, self, input, random);
     stage = t.next();
     return (AdvertiseKeys) t.reply().orElseThrow();
   }

@@ -5,11 +5,13 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.comity.aggregation.crypto.X25519KeyAgreement;
 import org.comity.aggregation.secagg.AbortReason;
 import org.comity.aggregation.secagg.AdvertiseKeys;
 import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.ConsistencyVerifier;
 import org.comity.aggregation.secagg.KeyDirectory;
 import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.RoundContext;
@@ -25,16 +27,26 @@ import org.comity.aggregation.secagg.SecAggRejectedException;
 public final class CollectingKeys implements ServerStage {
   static final String NAME = "ADVERTISE_KEYS";
   private final SecAggConfig config;
+  private final Optional<ConsistencyVerifier> verifier;
   private final Map<String, AdvertiseKeys> received;
 
-  CollectingKeys(SecAggConfig config, Map<String, AdvertiseKeys> received) {
+  CollectingKeys(SecAggConfig config, Optional<ConsistencyVerifier> verifier, Map<String, AdvertiseKeys> received) {
     this.config = config;
+    this.verifier = verifier;
     this.received = Collections.unmodifiableMap(new TreeMap<>(received));
   }
 
   /** The first stage of a round. */
   public static CollectingKeys start(SecAggConfig config) {
-    return new CollectingKeys(config, Map.of());
+    return new CollectingKeys(config, Optional.empty(), Map.of());
+  }
+
+  /**
+   * The first stage of a round whose consistency-check signatures the coordinator verifies on receipt (see
+   * {@link CollectingConsistencySignatures}).
+   */
+  public static CollectingKeys start(SecAggConfig config, ConsistencyVerifier verifier) {
+    return new CollectingKeys(config, Optional.of(verifier), Map.of());
   }
 
   @Override
@@ -72,7 +84,7 @@ public final class CollectingKeys implements ServerStage {
     }
     Map<String, AdvertiseKeys> next = new TreeMap<>(received);
     next.put(authenticatedSender, keys);
-    CollectingKeys updated = new CollectingKeys(config, next);
+    CollectingKeys updated = new CollectingKeys(config, verifier, next);
     return next.size() == config.members().size() ? updated.proceed() : ServerTransition.stay(updated);
   }
 
@@ -93,7 +105,7 @@ public final class CollectingKeys implements ServerStage {
     for (String member : received.keySet()) {
       out.add(new Outbound(member, directory));
     }
-    return new ServerTransition(new CollectingShares(context, Map.of()), out);
+    return new ServerTransition(new CollectingShares(context, verifier, Map.of()), out);
   }
 
   @Override

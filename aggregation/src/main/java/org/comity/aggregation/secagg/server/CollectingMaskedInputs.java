@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.comity.aggregation.secagg.AbortReason;
 import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.ConsistencyCheckRequest;
+import org.comity.aggregation.secagg.ConsistencyVerifier;
 import org.comity.aggregation.secagg.MaskedInput;
 import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.RoundContext;
@@ -21,18 +24,22 @@ import org.comity.aggregation.secagg.UnmaskRequest;
  * the banks that shared keys. Holds only masked vectors, never a bank's plaintext. Proceeds when all
  * sent, or at the deadline with at least the threshold, and only if every secret that must be
  * reconstructed (survivors' self-mask seeds, dropped banks' masking keys) still has at least the
- * threshold of surviving share holders; then sends each survivor the {@link UnmaskRequest}.
- * Otherwise aborts with {@link AbortReason#TOO_FEW_MASKED_INPUTS} or {@link
+ * threshold of surviving share holders; then sends each survivor the {@link UnmaskRequest}, or,
+ * with {@link SecAggConfig#consistencyCheck()}, the {@link ConsistencyCheckRequest} listing the
+ * survivors (stage {@link CollectingConsistencySignatures}). Otherwise aborts with {@link AbortReason#TOO_FEW_MASKED_INPUTS} or {@link
  * AbortReason#TOO_FEW_SURVIVING_SHARE_HOLDERS} before any share is revealed.
  */
 public final class CollectingMaskedInputs implements ServerStage {
   static final String NAME = "MASKED_INPUT";
   private final RoundContext context;
+  private final Optional<ConsistencyVerifier> verifier;
   private final Map<String, Set<String>> maskedWith;
   private final Map<String, MaskedInput> received;
 
-  CollectingMaskedInputs(RoundContext context, Map<String, Set<String>> maskedWith, Map<String, MaskedInput> received) {
+  CollectingMaskedInputs(RoundContext context, Optional<ConsistencyVerifier> verifier,
+      Map<String, Set<String>> maskedWith, Map<String, MaskedInput> received) {
     this.context = context;
+    this.verifier = verifier;
     this.maskedWith = Collections.unmodifiableMap(new TreeMap<>(maskedWith));
     this.received = Collections.unmodifiableMap(new TreeMap<>(received));
   }
@@ -71,7 +78,7 @@ public final class CollectingMaskedInputs implements ServerStage {
     }
     Map<String, MaskedInput> next = new TreeMap<>(received);
     next.put(authenticatedSender, input);
-    CollectingMaskedInputs updated = new CollectingMaskedInputs(context, maskedWith, next);
+    CollectingMaskedInputs updated = new CollectingMaskedInputs(context, verifier, maskedWith, next);
     return next.size() == maskedWith.size() ? updated.proceed() : ServerTransition.stay(updated);
   }
 
@@ -91,29 +98,53 @@ public final class CollectingMaskedInputs implements ServerStage {
     Set<String> survivors = new TreeSet<>(received.keySet());
     Set<String> dropped = new TreeSet<>(maskedWith.keySet());
     dropped.removeAll(survivors);
-    for (String s : survivors) {
-      int holders = 1 + countIn(maskedWith.get(s), survivors);
-      if (holders < t) {
-        return Checks.abort(config, NAME, AbortReason.TOO_FEW_SURVIVING_SHARE_HOLDERS,
-            "self-mask seed of %s has %d surviving share holders, threshold is %d".formatted(s, holders, t),
-            maskedWith.keySet());
-      }
+    Optional<String> shortfall = holderShortfall(maskedWith, survivors, dropped, survivors, t);
+    if (shortfall.isPresent()) {
+      return Checks.abort(config, NAME, AbortReason.TOO_FEW_SURVIVING_SHARE_HOLDERS, shortfall.get(),
+          maskedWith.keySet());
     }
-    for (String d : dropped) {
-      int holders = countIn(maskedWith.get(d), survivors);
-      if (holders < t) {
-        return Checks.abort(config, NAME, AbortReason.TOO_FEW_SURVIVING_SHARE_HOLDERS,
-            "masking key of dropped %s has %d surviving share holders, threshold is %d".formatted(d, holders, t),
-            maskedWith.keySet());
+    List<Outbound> out = new ArrayList<>();
+    if (config.consistencyCheck()) {
+      ConsistencyCheckRequest request = new ConsistencyCheckRequest(config.roundId(), context.sessionId(),
+          List.copyOf(survivors));
+      for (String s : survivors) {
+        out.add(new Outbound(s, request));
       }
+      return new ServerTransition(new CollectingConsistencySignatures(context, verifier, maskedWith, received,
+          dropped, Map.of()), out);
     }
     UnmaskRequest request = new UnmaskRequest(config.roundId(), context.sessionId(), List.copyOf(survivors),
         List.copyOf(dropped));
-    List<Outbound> out = new ArrayList<>();
     for (String s : survivors) {
       out.add(new Outbound(s, request));
     }
-    return new ServerTransition(new CollectingUnmaskResponses(context, maskedWith, received, dropped, Map.of()), out);
+    return new ServerTransition(new CollectingUnmaskResponses(context, maskedWith, received, dropped, survivors,
+        Map.of()), out);
+  }
+
+  /**
+   * Checks that every secret the unmasking needs keeps at least {@code t} share holders among {@code holders}
+   * (the banks that will be asked for shares): each survivor's self-mask seed (held by the survivor and its
+   * neighbours) and each dropped bank's masking key (held by its neighbours only).
+   *
+   * @return the first shortfall, described with ids and counts only; empty if none
+   */
+  static Optional<String> holderShortfall(Map<String, Set<String>> maskedWith, Set<String> survivors,
+      Set<String> dropped, Set<String> holders, int t) {
+    for (String s : survivors) {
+      int count = (holders.contains(s) ? 1 : 0) + countIn(maskedWith.get(s), holders);
+      if (count < t) {
+        return Optional.of("self-mask seed of %s has %d surviving share holders, threshold is %d".formatted(s, count, t));
+      }
+    }
+    for (String d : dropped) {
+      int count = countIn(maskedWith.get(d), holders);
+      if (count < t) {
+        return Optional.of("masking key of dropped %s has %d surviving share holders, threshold is %d"
+            .formatted(d, count, t));
+      }
+    }
+    return Optional.empty();
   }
 
   private static int countIn(Set<String> candidates, Set<String> in) {

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.comity.aggregation.crypto.ShareCipher;
 import org.comity.aggregation.secagg.AbortReason;
 import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.ConsistencyVerifier;
 import org.comity.aggregation.secagg.EncryptedShares;
 import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.RoundContext;
@@ -32,10 +34,12 @@ public final class CollectingShares implements ServerStage {
   static final int CIPHERTEXT_LENGTH = ShareCipher.NONCE_LENGTH + 2 * ShamirSecretSharing.SHARE_VALUE_LENGTH
       + ShareCipher.TAG_LENGTH;
   private final RoundContext context;
+  private final Optional<ConsistencyVerifier> verifier;
   private final Map<String, EncryptedShares> received;
 
-  CollectingShares(RoundContext context, Map<String, EncryptedShares> received) {
+  CollectingShares(RoundContext context, Optional<ConsistencyVerifier> verifier, Map<String, EncryptedShares> received) {
     this.context = context;
+    this.verifier = verifier;
     this.received = Collections.unmodifiableMap(new TreeMap<>(received));
   }
 
@@ -76,7 +80,7 @@ public final class CollectingShares implements ServerStage {
     }
     Map<String, EncryptedShares> next = new TreeMap<>(received);
     next.put(authenticatedSender, shares);
-    CollectingShares updated = new CollectingShares(context, next);
+    CollectingShares updated = new CollectingShares(context, verifier, next);
     return next.size() == context.directory().size() ? updated.proceed() : ServerTransition.stay(updated);
   }
 
@@ -108,7 +112,7 @@ public final class CollectingShares implements ServerStage {
       maskedWith.put(recipient, Collections.unmodifiableSet(new TreeSet<>(forRecipient.keySet())));
       out.add(new Outbound(recipient, new ShareDelivery(config.roundId(), sessionId, forRecipient)));
     }
-    return new ServerTransition(new CollectingMaskedInputs(context, maskedWith, Map.of()), out);
+    return new ServerTransition(new CollectingMaskedInputs(context, verifier, maskedWith, Map.of()), out);
   }
 
   @Override

@@ -25,9 +25,10 @@ import org.comity.aggregation.shamir.ShamirSecretSharing;
 import org.comity.aggregation.shamir.Share;
 
 /**
- * Stage 4, unmask: collects {@link UnmaskResponse} from the survivors; each must hold exactly the
+ * Stage 4, unmask: collects {@link UnmaskResponse} from the survivors (with the consistency check:
+ * from the survivors that signed the survivor set); each must hold exactly the
  * expected shares (seed shares of its surviving neighbours and itself, key shares of its dropped
- * neighbours) at its own x-coordinate. When all survivors answered, or at the deadline, the stage
+ * neighbours) at its own x-coordinate. When all asked banks answered, or at the deadline, the stage
  * reconstructs every survivor's self-mask seed and every dropped bank's masking key from at least
  * the threshold of shares, removes all masks from the sum of the masked inputs, and decodes. A
  * reconstructed masking key must match its advertised public key, and where a spare share exists it
@@ -40,14 +41,18 @@ public final class CollectingUnmaskResponses implements ServerStage {
   private final Map<String, Set<String>> maskedWith;
   private final Map<String, MaskedInput> maskedInputs;
   private final Set<String> dropped;
+  /** The banks asked to unmask: the survivors, or with the consistency check those that signed. */
+  private final Set<String> recipients;
   private final Map<String, UnmaskResponse> received;
 
   CollectingUnmaskResponses(RoundContext context, Map<String, Set<String>> maskedWith,
-      Map<String, MaskedInput> maskedInputs, Set<String> dropped, Map<String, UnmaskResponse> received) {
+      Map<String, MaskedInput> maskedInputs, Set<String> dropped, Set<String> recipients,
+      Map<String, UnmaskResponse> received) {
     this.context = context;
     this.maskedWith = maskedWith;
     this.maskedInputs = Collections.unmodifiableMap(new TreeMap<>(maskedInputs));
     this.dropped = Collections.unmodifiableSet(new TreeSet<>(dropped));
+    this.recipients = Collections.unmodifiableSet(new TreeSet<>(recipients));
     this.received = Collections.unmodifiableMap(new TreeMap<>(received));
   }
 
@@ -76,7 +81,7 @@ public final class CollectingUnmaskResponses implements ServerStage {
   public ServerTransition onMessage(String authenticatedSender, ClientMessage message) {
     SecAggConfig config = context.config();
     UnmaskResponse response = Checks.envelope(config, NAME, authenticatedSender, message, UnmaskResponse.class);
-    Checks.participant(maskedInputs.containsKey(authenticatedSender), authenticatedSender, NAME);
+    Checks.participant(recipients.contains(authenticatedSender), authenticatedSender, NAME);
     Checks.notDuplicate(received.containsKey(authenticatedSender), authenticatedSender, NAME);
     if (!context.sessionMatches(response.sessionId())) {
       throw new SecAggRejectedException(RejectionReason.WRONG_SESSION, "unmask response is for another session");
@@ -101,8 +106,9 @@ public final class CollectingUnmaskResponses implements ServerStage {
     }
     Map<String, UnmaskResponse> next = new TreeMap<>(received);
     next.put(authenticatedSender, response);
-    CollectingUnmaskResponses updated = new CollectingUnmaskResponses(context, maskedWith, maskedInputs, dropped, next);
-    return next.size() == maskedInputs.size() ? updated.finish() : ServerTransition.stay(updated);
+    CollectingUnmaskResponses updated = new CollectingUnmaskResponses(context, maskedWith, maskedInputs, dropped,
+        recipients, next);
+    return next.size() == recipients.size() ? updated.finish() : ServerTransition.stay(updated);
   }
 
   private static void requireX(Share share, int x, String sender) {
@@ -130,8 +136,8 @@ public final class CollectingUnmaskResponses implements ServerStage {
       int have = seedShares.getOrDefault(s, List.of()).size();
       if (have < t) {
         return Checks.abort(config, NAME, AbortReason.TOO_FEW_UNMASK_RESPONSES,
-            "self-mask seed of %s: %d shares received, threshold is %d (%d of %d survivors answered)"
-                .formatted(s, have, t, received.size(), maskedInputs.size()), maskedInputs.keySet());
+            "self-mask seed of %s: %d shares received, threshold is %d (%d of %d asked banks answered)"
+                .formatted(s, have, t, received.size(), recipients.size()), maskedInputs.keySet());
       }
     }
     for (String d : dropped) {

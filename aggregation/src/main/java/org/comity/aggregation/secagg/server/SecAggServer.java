@@ -3,6 +3,7 @@ package org.comity.aggregation.secagg.server;
 import java.util.List;
 import java.util.Optional;
 import org.comity.aggregation.secagg.ClientMessage;
+import org.comity.aggregation.secagg.ConsistencyVerifier;
 import org.comity.aggregation.secagg.SecAggConfig;
 import org.comity.aggregation.secagg.SecAggRejectedException;
 
@@ -21,6 +22,18 @@ public final class SecAggServer {
 
   public SecAggServer(SecAggConfig config) {
     this.stage = CollectingKeys.start(config);
+  }
+
+  /**
+   * A round whose consistency-check signatures are verified on receipt (only used when {@link
+   * SecAggConfig#consistencyCheck()} is on): a signature that does not verify is refused, so it never reaches
+   * the banks in the unmask request.
+   */
+  public SecAggServer(SecAggConfig config, ConsistencyVerifier verifier) {
+    if (verifier == null) {
+      throw new IllegalArgumentException("verifier must not be null; use SecAggServer(config) to go without");
+    }
+    this.stage = CollectingKeys.start(config, verifier);
   }
 
   /**

@@ -13,7 +13,7 @@ import org.comity.aggregation.secagg.SecAggRejectedException;
  * with the banks that answered if they are at least the threshold, or aborts with the reason.
  */
 public sealed interface ServerStage permits CollectingKeys, CollectingShares, CollectingMaskedInputs,
-    CollectingUnmaskResponses, ServerCompleted, ServerAborted {
+    CollectingConsistencySignatures, CollectingUnmaskResponses, ServerCompleted, ServerAborted {
 
   /** Stable stage name for metrics, logs and status descriptions. */
   String stageName();
