@@ -58,7 +58,7 @@ class SecureAggregationParticipantTest {
         .build();
     // then
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> bank.start("run-1", 1, setup, new float[4], 10));
+        () -> bank.start("run-1", 1, setup, new float[4], 10, 7L));
     assertTrue(e.getMessage().contains("consistency check on, but the plan has it off"), e.getMessage());
   }
 
@@ -77,7 +77,7 @@ class SecureAggregationParticipantTest {
     List<SecAggPublicKeys> advertised = new ArrayList<>();
     for (String m : members) {
       banks.put(m, new SecureAggregationParticipant(m, spec, 4, 1000, signers.get(m)));
-      advertised.add(banks.get(m).start("run-1", 1, setup, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, 10));
+      advertised.add(banks.get(m).start("run-1", 1, setup, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, 10, 7L + m.hashCode()));
     }
     SecAggTask directory = SecAggTask.newBuilder().setSetup(setup)
         .setKeyDirectory(SecAggKeyDirectory.newBuilder().addAllAdvertised(advertised)).build();
