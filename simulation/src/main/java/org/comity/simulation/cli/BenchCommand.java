@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: coordinator overhead and heap against the number of banks; local training throughput.",
     subcommands = {BenchCommand.Coordinator.class, BenchCommand.Training.class, SecureRoundBenchCommand.class,
-        ConnectBenchCommand.class})
+        ConnectBenchCommand.class, RecoveryBenchCommand.Journal.class, RecoveryBenchCommand.Recovery.class})
 final class BenchCommand {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** Smallest retained heap of the fewest-banks run for which the 50-vs-5 style heap ratio is reported. */

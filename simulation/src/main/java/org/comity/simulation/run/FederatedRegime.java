@@ -69,6 +69,13 @@ public final class FederatedRegime {
   }
 
   private final Transport transport;
+  private org.comity.coordinator.round.RunJournal journal = org.comity.coordinator.round.RunJournal.NONE;
+
+  /** Records the coordinator's run in {@code journal} (default: none); returns this regime. */
+  public FederatedRegime journaling(org.comity.coordinator.round.RunJournal journal) {
+    this.journal = java.util.Objects.requireNonNull(journal, "journal");
+    return this;
+  }
 
   private final java.util.function.Function<String, Double> epsilonCeilings;
 
@@ -99,7 +106,7 @@ public final class FederatedRegime {
       splits.add(HoldoutSplit.of(report.dataset(), plan.evaluation().holdoutFraction(), plan.evaluation().holdoutSeed()));
     }
     CoordinatorServer coordinator = CoordinatorServer.start(plan, options, transport.server(), transport.interceptors(),
-        Clock.systemUTC(), trainingRoundsTo(onRound));
+        certificate -> false, journal, Clock.systemUTC(), trainingRoundsTo(onRound));
     ExecutorService agents = Executors.newFixedThreadPool(consortium.banks().size(), r -> {
       Thread thread = new Thread(r, "simulated-bank");
       thread.setDaemon(true);

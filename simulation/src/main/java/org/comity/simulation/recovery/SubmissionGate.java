@@ -15,24 +15,24 @@ import org.comity.proto.v1.SubmitResultRequest;
 
 /**
  * Holds back the first bank result that matches, so that the coordinator is known to be waiting in that stage
- * while the test kills it; released, the result goes on to whichever coordinator is then listening.
+ * while it is killed; released, the result goes on to whichever coordinator is then listening.
  */
-final class SubmissionGate implements ClientInterceptor {
+public final class SubmissionGate implements ClientInterceptor {
   private final Predicate<SubmitResultRequest> match;
   private final AtomicBoolean armed = new AtomicBoolean(true);
   private final CountDownLatch reached = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
 
-  SubmissionGate(Predicate<SubmitResultRequest> match) {
+  public SubmissionGate(Predicate<SubmitResultRequest> match) {
     this.match = match;
   }
 
   /** Waits until a matching result is held. */
-  boolean awaitHeld(long seconds) throws InterruptedException {
+  public boolean awaitHeld(long seconds) throws InterruptedException {
     return reached.await(seconds, TimeUnit.SECONDS);
   }
 
-  void release() {
+  public void release() {
     released.countDown();
   }
 
