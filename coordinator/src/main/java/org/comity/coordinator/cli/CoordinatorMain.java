@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "comity-coordinator", mixinStandardHelpOptions = true, version = "Comity coordinator 0.1.0",
     description = "Runs the Comity coordinator that drives federated training rounds, and checks plans.",
     subcommands = {RunCommand.class, PlanCommand.class, CaCommand.class, MemberCommand.class, PrivacyCommand.class,
+        OperatorCommand.class,
         CommandLine.HelpCommand.class})
 public final class CoordinatorMain implements Runnable {
   @CommandLine.Spec
@@ -31,6 +32,6 @@ public final class CoordinatorMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan, ca, member, privacy (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan, ca, member, privacy, operator (see --help)");
   }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import org.comity.coordinator.console.ConsoleEvents;
+import org.comity.coordinator.console.ConsoleServer;
 import org.comity.coordinator.metrics.MetricsEndpoint;
 import org.comity.coordinator.pki.MemberIdentityInterceptor;
 import org.comity.coordinator.pki.MutualTls;
@@ -68,6 +70,9 @@ final class RunCommand implements Callable<Integer> {
       description = "Allow a non-loopback bind without mutual TLS. Unauthenticated: for isolated test networks only.")
   boolean plaintextOnNetwork;
 
+  @picocli.CommandLine.Mixin
+  ConsoleFlags console;
+
   @Override
   public Integer call() throws Exception {
     FederationPlan loaded = PlanLoader.load(plan);
@@ -89,6 +94,7 @@ final class RunCommand implements Callable<Integer> {
     if (metricsPort < -1 || metricsPort > 65535) {
       throw new ExitCodes.BadInputException("--metrics-port must be 0-65535, got " + metricsPort);
     }
+    console.validate(pkiDir);
     ServerCredentials credentials = CoordinatorServer.plaintext();
     List<ServerInterceptor> interceptors = List.of();
     java.util.function.Predicate<X509Certificate> revoked = certificate -> false;
@@ -107,10 +113,12 @@ final class RunCommand implements Callable<Integer> {
     } else {
       log.warn("plaintext transport: members are not authenticated (loopback or isolated test network only)");
     }
+    ConsoleEvents consoleEvents = new ConsoleEvents();
     try (CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, revoked,
-        Clock.systemUTC(), new RoundPrinter());
+        Clock.systemUTC(), new RoundPrinter(), consoleEvents);
          MetricsEndpoint metrics = metricsPort < 0 ? null
-             : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort)) {
+             : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort);
+         ConsoleServer consoleServer = console.start(server, loaded, consoleEvents, pkiDir)) {
       if (metrics != null) {
         System.out.printf("metrics on http://127.0.0.1:%d/metrics%n", metrics.port());
       }
