@@ -60,6 +60,8 @@ public final class ConsoleServer implements AutoCloseable {
   /** Largest request body: promote and roll back carry a reason, nothing bigger. */
   static final int MAX_BODY_BYTES = 4 * 1024;
   static final int MAX_REASON_LENGTH = 500;
+  /** How often idle event streams get a comment line, and are checked for a revoked token. */
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   private static final String OPERATOR = "comity.operator";
   private static final String ECHARTS = "META-INF/resources/webjars/echarts/5.3.1/dist";
 
@@ -83,6 +85,12 @@ public final class ConsoleServer implements AutoCloseable {
    */
   public static ConsoleServer start(CoordinatorServer coordinator, FederationPlan plan, ConsoleEvents events,
       ConsoleBackends backends, ConsoleOptions options, Clock clock) {
+    return start(coordinator, plan, events, backends, options, clock, KEEP_ALIVE);
+  }
+
+  /** As above, with the period of event-stream keep-alives and revocation checks (tests shorten it). */
+  static ConsoleServer start(CoordinatorServer coordinator, FederationPlan plan, ConsoleEvents events,
+      ConsoleBackends backends, ConsoleOptions options, Clock clock, Duration keepAlive) {
     Vertx vertx = Vertx.vertx();
     try {
       Routes routes = new Routes(vertx, coordinator, plan, events, backends, clock);
@@ -94,7 +102,7 @@ public final class ConsoleServer implements AutoCloseable {
       }
       HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(router)
           .listen(options.port(), options.bindAddress()).await();
-      vertx.setPeriodic(15_000, id -> vertx.executeBlocking(() -> {
+      vertx.setPeriodic(keepAlive.toMillis(), id -> vertx.executeBlocking(() -> {
         events.keepAlive(name -> {
           try {
             return backends.tokens().isActive(name);

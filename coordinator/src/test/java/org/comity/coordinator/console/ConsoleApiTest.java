@@ -80,7 +80,7 @@ class ConsoleApiTest {
     adminToken = tokens.create("alice", OperatorRole.ADMIN).secret();
     console = ConsoleServer.start(coordinator, plan, events,
         ConsoleBackends.inMemory(tokens, coordinator.models(), Clock.systemUTC()), ConsoleOptions.loopback(0),
-        Clock.systemUTC());
+        Clock.systemUTC(), Duration.ofMillis(200));
     // given: an event stream opened before any bank joins, so it sees the whole run
     String ticket = call("POST", "/events/tickets", readToken, null).json().getString("ticket");
     HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(uri("/api/v1/events?ticket=" + ticket))
@@ -377,6 +377,21 @@ class ConsoleApiTest {
     Reply reused = raw("GET", "/api/v1/events?ticket=" + ticket, null, null);
     assertEquals(401, reused.status());
     assertTrue(reused.json().getString("error").contains("already used"), reused.body());
+  }
+
+  @Test
+  void eventStream_endsOnceItsTokenIsRevoked() throws Exception {
+    // given: an open stream of a token that is about to be revoked
+    String doomed = tokens.create("streamer", OperatorRole.READ).secret();
+    String ticket = call("POST", "/events/tickets", doomed, null).json().getString("ticket");
+    HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(uri("/api/v1/events?ticket=" + ticket))
+        .build(), HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, stream.statusCode());
+    CompletableFuture<Long> ended = CompletableFuture.supplyAsync(() -> stream.body().count());
+    // when
+    OperatorTokens.open(tokens.file(), Clock.systemUTC()).revoke("streamer");
+    // then: the server ends the stream at its next keep-alive check (the stream's line count completes)
+    assertTrue(ended.get(30, TimeUnit.SECONDS) >= 1);
   }
 
   // ---- the OpenAPI document and the dashboard ----
