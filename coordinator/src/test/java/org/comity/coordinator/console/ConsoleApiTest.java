@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -38,16 +43,24 @@ import org.comity.plan.FederationPlan;
 import org.comity.plan.PlanLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every console route against a real coordinator that ran two training rounds with two scripted banks over gRPC:
  * what each route shows, who may call it, and how bad input is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleApiTest {
+  /** Loggers whose output is captured (at DEBUG, kept in memory) to check that no secret is ever logged. */
+  private static final List<String> CAPTURED = List.of("org.comity", "io.vertx", "io.netty");
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private static final List<String> READ_ROUTES = List.of("/whoami", "/run", "/members", "/rounds", "/metrics",
       "/privacy", "/rejections", "/models", "/models/1", "/audit");
   private static final List<String> ADMIN_ROUTES = List.of("/models/1/promote", "/models/rollback");
@@ -64,6 +77,13 @@ class ConsoleApiTest {
 
   @BeforeAll
   void runTwoRoundsWithTheConsoleOpen(@TempDir Path dir) throws Exception {
+    logs.start();
+    for (String name : CAPTURED) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      logger.setLevel(Level.DEBUG);
+      logger.setAdditive(false);
+      logger.addAppender(logs);
+    }
     FederationPlan plan = PlanLoader.parse("""
         name: console-test
         label: y
@@ -107,6 +127,12 @@ class ConsoleApiTest {
 
   @AfterAll
   void stop() {
+    for (String name : CAPTURED) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      logger.detachAppender(logs);
+      logger.setAdditive(true);
+      logger.setLevel(null);
+    }
     if (console != null) {
       console.close();
     }
@@ -423,6 +449,24 @@ class ConsoleApiTest {
     assertEquals(200, echarts.status());
     assertTrue(echarts.body().length() > 500_000, "the echarts webjar");
     assertEquals(302, raw("GET", "/", null, null).status());
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void noTokenOrTicket_everReachesTheLogs_evenAtDebug() throws Exception {
+    // given: a ticket issued and redeemed in this test, beside every request the other tests made
+    String ticket = call("POST", "/events/tickets", readToken, null).json().getString("ticket");
+    raw("GET", "/api/v1/events?ticket=" + ticket + "x", null, null);
+    // then
+    assertTrue(logs.list.size() > 10, "the capture works: " + logs.list.size() + " events");
+    for (ILoggingEvent event : List.copyOf(logs.list)) {
+      String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+          : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+      for (String secret : List.of(readToken, adminToken, ticket,
+          readToken.substring(OperatorTokens.PREFIX.length()), adminToken.substring(OperatorTokens.PREFIX.length()))) {
+        assertFalse(line.contains(secret), "a secret reached the log: " + event.getLoggerName());
+      }
+    }
   }
 
   // -----------------------------------------------------------------------------------------------------------
