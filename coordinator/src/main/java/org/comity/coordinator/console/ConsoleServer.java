@@ -341,7 +341,10 @@ public final class ConsoleServer implements AutoCloseable {
             .put("stage", transition.to().name()).put("since", transition.at().toString())
             .put("reason", transition.reason());
       }
-      String state = outcome != null ? "FINISHED" : reports.isEmpty() && current.isEmpty() ? "WAITING" : "RUNNING";
+      // The statistics round sits in SELECTING until enough members have joined: that is the run waiting.
+      boolean waiting = reports.isEmpty() && current.map(t -> t.round() == 0 && t.to().name().equals("SELECTING"))
+          .orElse(true);
+      String state = outcome != null ? "FINISHED" : waiting ? "WAITING" : "RUNNING";
       return new JsonObject()
           .put("runId", engine.runId())
           .put("planName", plan.name())

@@ -105,7 +105,7 @@ class ConsoleBrowserTest {
       browser.findElement(By.id("token")).sendKeys(adminToken);
       browser.findElement(By.id("login-form")).submit();
       WebDriver page = browser;
-      wait.until(d -> "alice (admin)".equals(text(page, "operator")) && !text(page, "run-id").isEmpty());
+      wait.until(d -> "alice (admin)".equals(text(page, "operator")) && "WAITING".equals(text(page, "run-state")));
       wait.until(d -> "live".equals(text(page, "live")));
       browserReady.countDown();
 
