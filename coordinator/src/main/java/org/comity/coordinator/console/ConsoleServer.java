@@ -214,10 +214,12 @@ public final class ConsoleServer implements AutoCloseable {
           .put("ticket", tickets.issue(ctx.get(OPERATOR)))
           .put("expiresInSeconds", EventTickets.TTL.toSeconds()));
       router.get(API + "/events").handler(this::events);
-      router.route(API + "/*").last().handler(ctx -> ctx.fail(new ApiException(404, null,
-          "no route %s %s; the routes are listed in %s/openapi.yaml".formatted(ctx.request().method(),
-              ctx.request().path(), API))));
       router.route(API + "/*").failureHandler(this::failure);
+      // No route matched the path (404) or none takes this method (405): JSON under the API, plain text elsewhere.
+      router.errorHandler(404, ctx -> unrouted(ctx, 404, "no route %s %s; the routes are listed in %s/openapi.yaml"
+          .formatted(ctx.request().method(), ctx.request().path(), API)));
+      router.errorHandler(405, ctx -> unrouted(ctx, 405, "%s is not allowed on %s; see %s/openapi.yaml"
+          .formatted(ctx.request().method(), ctx.request().path(), API)));
 
       // The dashboard: static files from the classpath (no CDN), so it works on a network without internet.
       router.get("/").handler(ctx -> ctx.redirect("/console/"));
@@ -324,6 +326,20 @@ public final class ConsoleServer implements AutoCloseable {
       }
       ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader("Cache-Control", "no-store").end(body.encode());
+    }
+
+    private void unrouted(RoutingContext ctx, int status, String message) {
+      if (ctx.response().headWritten()) {
+        return;
+      }
+      if (!ctx.request().path().startsWith(API + "/")) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .end(status == 404 ? "Not Found" : "Method Not Allowed");
+        return;
+      }
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader("Cache-Control", "no-store").end(new JsonObject().put("status", status).put("error", message)
+              .encode());
     }
 
     // ---- actions ----

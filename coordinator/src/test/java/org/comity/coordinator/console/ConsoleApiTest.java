@@ -369,10 +369,15 @@ class ConsoleApiTest {
   }
 
   @Test
-  void anUnknownApiPath_is404InJson() throws Exception {
+  void anUnknownApiPath_is404_andAWrongMethod_is405_inJson() throws Exception {
     Reply reply = call("GET", "/nonsense", readToken, null);
     assertEquals(404, reply.status());
     assertTrue(reply.json().getString("error").contains("openapi.yaml"), reply.body());
+    Reply method = call("GET", "/models/1/promote", adminToken, null);
+    assertEquals(405, method.status(), method.body());
+    assertTrue(method.json().getString("error").contains("GET is not allowed on /api/v1/models/1/promote"),
+        method.body());
+    assertEquals(404, raw("GET", "/console/missing.js", null, null).status());
   }
 
   // ---- live events ----
