@@ -31,12 +31,19 @@ final class ScriptedBank implements Runnable {
   private final FederationPlan plan;
   private final int port;
   private final boolean sendOneMalformed;
+  private final double sampleEpsilonPerRound;
 
   ScriptedBank(String memberId, FederationPlan plan, int port, boolean sendOneMalformed) {
+    this(memberId, plan, port, sendOneMalformed, 0);
+  }
+
+  /** @param sampleEpsilonPerRound the DP-SGD epsilon the bank reports as spent after each round (0: none) */
+  ScriptedBank(String memberId, FederationPlan plan, int port, boolean sendOneMalformed, double sampleEpsilonPerRound) {
     this.memberId = memberId;
     this.plan = plan;
     this.port = port;
     this.sendOneMalformed = sendOneMalformed;
+    this.sampleEpsilonPerRound = sampleEpsilonPerRound;
   }
 
   @Override
@@ -75,7 +82,8 @@ final class ScriptedBank implements Runnable {
           float[] delta = new float[plan.modelLayout().parameterCount()];
           java.util.Arrays.fill(delta, 0.01f);
           result.setTrain(TrainResult.newBuilder().setDeltaPackedFloat32Le(PackedFloats.pack(delta))
-              .setSampleCount(100).setTrainLoss(0.7 / task.getRound()).setTrainingMillis(2));
+              .setSampleCount(100).setTrainLoss(0.7 / task.getRound()).setTrainingMillis(2)
+              .setSampleEpsilonSpent(sampleEpsilonPerRound * task.getRound()));
         } else if (task.hasEvaluate()) {
           result.setEvaluate(evaluation(task.getRound()));
         } else {
