@@ -74,6 +74,13 @@
     return { items, page };
   }
 
+  // The last n entries of a list route (the audit trail grows without bound: never fetch all of it).
+  async function latest(path, n) {
+    const head = await api('GET', path + '?limit=1');
+    const page = await api('GET', path + '?offset=' + Math.max(0, head.total - n) + '&limit=' + n);
+    return { items: page.items, page };
+  }
+
   // ---- login ----
 
   async function login(candidate) {
@@ -164,7 +171,7 @@
     try {
       const [run, members, rounds, metrics, privacy, models, rejections, audit] = await Promise.all([
         api('GET', '/run'), api('GET', '/members'), everything('/rounds'), everything('/metrics'),
-        api('GET', '/privacy'), everything('/models'), api('GET', '/rejections'), everything('/audit')]);
+        api('GET', '/privacy'), everything('/models'), api('GET', '/rejections'), latest('/audit', 20)]);
       showRun(run);
       showMembers(members);
       showRounds(rounds.items);
@@ -252,7 +259,7 @@
   }
 
   function showRounds(rounds) {
-    const latestFirst = rounds.slice().reverse();
+    const latestFirst = rounds.slice(-50).reverse();
     fill('rounds', latestFirst.map((r) => {
       const outcome = el('span', r.outcome, 'badge ' + r.outcome);
       if (r.failureReason) outcome.title = r.failureReason;
@@ -361,7 +368,7 @@
   }
 
   function showAudit(entries) {
-    fill('audit', entries.slice(-20).reverse().map((e) => row([e.sequence, dateTime(e.at), e.actor, e.action,
+    fill('audit', entries.slice().reverse().map((e) => row([e.sequence, dateTime(e.at), e.actor, e.action,
       e.subject, e.details && typeof e.details === 'object' ? (e.details.reason || '') : String(e.details)])));
   }
 
