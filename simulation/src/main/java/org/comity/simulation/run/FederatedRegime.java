@@ -116,7 +116,12 @@ public final class FederatedRegime {
         java.util.Arrays.stream(observers)).toArray(RoundListener[]::new);
     CoordinatorServer coordinator = CoordinatorServer.start(plan, options, transport.server(), transport.interceptors(),
         Clock.systemUTC(), listeners);
-    onStarted.accept(coordinator);
+    try {
+      onStarted.accept(coordinator);
+    } catch (RuntimeException e) {
+      coordinator.close();
+      throw e;
+    }
     ExecutorService agents = Executors.newFixedThreadPool(consortium.banks().size(), r -> {
       Thread thread = new Thread(r, "simulated-bank");
       thread.setDaemon(true);
