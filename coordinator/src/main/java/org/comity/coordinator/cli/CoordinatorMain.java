@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "comity-coordinator", mixinStandardHelpOptions = true, version = "Comity coordinator 0.1.0",
     description = "Runs the Comity coordinator that drives federated training rounds, and checks plans.",
     subcommands = {RunCommand.class, PlanCommand.class, CaCommand.class, MemberCommand.class, PrivacyCommand.class,
-        ModelCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+        ModelCommand.class, AuditCommand.class, OperatorCommand.class, CommandLine.HelpCommand.class})
 public final class CoordinatorMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -40,6 +40,7 @@ public final class CoordinatorMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, plan, ca, member, privacy, model, audit (see --help)");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "choose a command: run, plan, ca, member, privacy, model, audit, operator (see --help)");
   }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import org.comity.coordinator.console.ConsoleEvents;
+import org.comity.coordinator.console.ConsoleServer;
 import org.comity.coordinator.metrics.MetricsEndpoint;
 import org.comity.coordinator.pki.MemberIdentityInterceptor;
 import org.comity.coordinator.pki.MutualTls;
@@ -87,6 +89,9 @@ final class RunCommand implements Callable<Integer> {
       description = "Allow a non-loopback bind without mutual TLS. Unauthenticated: for isolated test networks only.")
   boolean plaintextOnNetwork;
 
+  @picocli.CommandLine.Mixin
+  ConsoleFlags console;
+
   @Override
   public Integer call() throws Exception {
     FederationPlan loaded = PlanLoader.load(plan);
@@ -108,6 +113,7 @@ final class RunCommand implements Callable<Integer> {
     if (metricsPort < -1 || metricsPort > 65535) {
       throw new ExitCodes.BadInputException("--metrics-port must be 0-65535, got " + metricsPort);
     }
+    console.validate(pkiDir);
     ServerCredentials credentials = CoordinatorServer.plaintext();
     List<ServerInterceptor> interceptors = List.of();
     java.util.function.Predicate<X509Certificate> revoked = certificate -> false;
@@ -126,12 +132,22 @@ final class RunCommand implements Callable<Integer> {
     } else {
       log.warn("plaintext transport: members are not authenticated (loopback or isolated test network only)");
     }
-    try (Database store = database.open(true);
-         CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, revoked,
-             journal(store, loaded), Clock.systemUTC(), new RoundPrinter(),
-             new AuditingRoundListener(new AuditTrail(store, auditKey.signer(pkiDir, store.url()), Clock.systemUTC())));
+    ConsoleEvents consoleEvents = new ConsoleEvents();
+    try (Database store = database.open(true)) {
+      AuditTrail trail = new AuditTrail(store, auditKey.signer(pkiDir, store.url()), Clock.systemUTC());
+      return serve(loaded, options, credentials, interceptors, revoked, store, trail, consoleEvents, poll);
+    }
+  }
+
+  private int serve(FederationPlan loaded, CoordinatorOptions options, ServerCredentials credentials,
+      List<ServerInterceptor> interceptors, java.util.function.Predicate<X509Certificate> revoked, Database store,
+      AuditTrail trail, ConsoleEvents consoleEvents, Duration poll) throws Exception {
+    try (CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, revoked,
+             journal(store, loaded), Clock.systemUTC(), new RoundPrinter(), consoleEvents,
+             new AuditingRoundListener(trail));
          MetricsEndpoint metrics = metricsPort < 0 ? null
-             : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort)) {
+             : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort);
+         ConsoleServer consoleServer = console.start(server, loaded, consoleEvents, pkiDir, store, trail)) {
       if (metrics != null) {
         System.out.printf("metrics on http://127.0.0.1:%d/metrics%n", metrics.port());
       }

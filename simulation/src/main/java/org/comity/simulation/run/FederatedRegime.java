@@ -79,6 +79,20 @@ public final class FederatedRegime {
 
   private final java.util.function.Function<String, Double> epsilonCeilings;
 
+  private RoundListener[] observers = {};
+  private Consumer<CoordinatorServer> onStarted = coordinator -> { };
+
+  /**
+   * Registers {@code listener} with the coordinator when it starts, and calls {@code started} once it listens and
+   * before any bank connects, on the thread that called {@link #run}: e.g. to open the operator console on it and
+   * watch the whole run.
+   */
+  public FederatedRegime observedBy(RoundListener listener, Consumer<CoordinatorServer> started) {
+    this.observers = new RoundListener[] {listener};
+    this.onStarted = started;
+    return this;
+  }
+
   private SampleLevelPrivacyLedger ledger(FederationPlan plan, String memberId, int trainingRows) {
     if (!plan.samplePrivacy().enabled()) {
       return null;
@@ -105,8 +119,16 @@ public final class FederatedRegime {
       }
       splits.add(HoldoutSplit.of(report.dataset(), plan.evaluation().holdoutFraction(), plan.evaluation().holdoutSeed()));
     }
+    RoundListener[] listeners = java.util.stream.Stream.concat(java.util.stream.Stream.of(trainingRoundsTo(onRound)),
+        java.util.Arrays.stream(observers)).toArray(RoundListener[]::new);
     CoordinatorServer coordinator = CoordinatorServer.start(plan, options, transport.server(), transport.interceptors(),
-        certificate -> false, journal, Clock.systemUTC(), trainingRoundsTo(onRound));
+        certificate -> false, journal, Clock.systemUTC(), listeners);
+    try {
+      onStarted.accept(coordinator);
+    } catch (RuntimeException e) {
+      coordinator.close();
+      throw e;
+    }
     ExecutorService agents = Executors.newFixedThreadPool(consortium.banks().size(), r -> {
       Thread thread = new Thread(r, "simulated-bank");
       thread.setDaemon(true);

@@ -1,0 +1,112 @@
+package org.comity.coordinator.console;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.comity.coordinator.audit.AuditTrail;
+import org.comity.coordinator.store.CatalogException;
+import org.comity.coordinator.store.Database;
+import org.comity.coordinator.store.ModelCatalog;
+import org.comity.coordinator.store.ModelRef;
+
+/**
+ * The console's backends over the coordinator's store: promotions live in the model catalog (the same ones
+ * {@code model promote|rollback} change), and admin actions go to the signed, hash-chained audit trail.
+ */
+public final class StoreConsoleBackends {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StoreConsoleBackends() {}
+
+  /**
+   * @param runId the run this console serves: its version numbers are the ones the API and dashboard show
+   */
+  public static ConsoleBackends of(OperatorTokens tokens, Database store, AuditTrail trail, String runId,
+      Clock clock) {
+    ModelCatalog catalog = new ModelCatalog(store, null);
+    return new ConsoleBackends(tokens, new CatalogPromotions(catalog, runId, clock), new TrailWriter(trail),
+        new TrailReader(trail), List::of);
+  }
+
+  /** Promotions in the catalog; the console writes their audit entries itself. */
+  private record CatalogPromotions(ModelCatalog catalog, String runId, Clock clock) implements ModelPromotions {
+    @Override
+    public Promotion promote(long version, String actor, String reason) {
+      ModelRef target = new ModelRef(runId, version);
+      if (catalog.find(target).isEmpty()) {
+        throw new UnknownVersionException("model version %d of run %s is not in the store".formatted(version, runId));
+      }
+      Long previous = promotedVersion().orElse(null);
+      try {
+        var done = catalog.promote(target, actor, reason, clock.instant());
+        return new Promotion(Promotion.Action.PROMOTE, version, previous, actor, reason, done.at());
+      } catch (CatalogException e) {
+        throw new RefusedException(e.getMessage());
+      }
+    }
+
+    @Override
+    public Promotion rollback(String actor, String reason) {
+      Long previous = promotedVersion().orElse(null);
+      try {
+        var done = catalog.rollback(actor, reason, clock.instant());
+        return new Promotion(Promotion.Action.ROLLBACK, done.target().version(), previous, actor, reason, done.at());
+      } catch (CatalogException e) {
+        throw new NothingToRollBackException(e.getMessage());
+      }
+    }
+
+    @Override
+    public Optional<Long> promotedVersion() {
+      return catalog.promoted().filter(p -> p.target().runId().equals(runId)).map(p -> p.target().version());
+    }
+
+    @Override
+    public List<Promotion> history() {
+      List<Promotion> history = new ArrayList<>();
+      Long before = null;
+      for (var change : catalog.promotions()) {
+        if (change.target().runId().equals(runId)) {
+          history.add(new Promotion(change.action() == org.comity.coordinator.store.Promotion.Action.PROMOTE
+              ? Promotion.Action.PROMOTE : Promotion.Action.ROLLBACK, change.target().version(), before,
+              change.actor(), change.reason() == null || change.reason().isBlank() ? "-" : change.reason(),
+              change.at()));
+          before = change.target().version();
+        } else {
+          before = null;
+        }
+      }
+      return history;
+    }
+  }
+
+  private record TrailWriter(AuditTrail trail) implements AuditWriter {
+    @Override
+    public AuditEntry append(String actor, String action, String subject, String detailsJson) {
+      Map<String, Object> details;
+      try {
+        details = JSON.readValue(detailsJson, new TypeReference<Map<String, Object>>() { });
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("audit details are not a JSON object: " + e.getOriginalMessage(), e);
+      }
+      return entry(trail.append(actor, action, subject, details));
+    }
+  }
+
+  private record TrailReader(AuditTrail trail) implements AuditReader {
+    @Override
+    public Page<AuditEntry> page(long offset, int limit) {
+      return Page.of(trail.entries().stream().map(StoreConsoleBackends::entry).toList(), offset, limit);
+    }
+  }
+
+  private static AuditEntry entry(org.comity.coordinator.audit.AuditEntry stored) {
+    return new AuditEntry(stored.sequence(), stored.at(), stored.actor(), stored.action(), stored.subject(),
+        stored.details());
+  }
+}
