@@ -16,6 +16,21 @@ import picocli.CommandLine.Option;
     description = "Manage access to the operator console (run --console-port).",
     subcommands = {OperatorCommand.Token.class})
 final class OperatorCommand {
+  /**
+   * With a store configured ({@code --database} or {@code $COMITY_DATABASE_URL}), appends a token's creation or
+   * revocation to the signed audit trail; the token itself is never recorded. Messages go to stderr, so that create's
+   * stdout stays the token alone.
+   */
+  static void audit(MemberCommand.StoreRecording recording, Path pkiDir, String action, String name,
+      java.util.Map<String, Object> details) throws Exception {
+    try (MemberCommand.StoreRecording.Open store = recording.open(pkiDir)) {
+      if (store != null) {
+        var entry = store.trail().append(store.actor(), action, "operator-token/" + name, details);
+        System.err.printf("audit trail entry %d (%s)%n", entry.sequence(), action);
+      }
+    }
+  }
+
   /** Default token file, shared by these commands and {@code run --console-tokens}. */
   static final String DEFAULT_TOKENS_FILE = "operator-tokens.json";
 
@@ -39,6 +54,13 @@ final class OperatorCommand {
         description = "Token file (default: ${DEFAULT-VALUE}).")
     Path file;
 
+    @picocli.CommandLine.Mixin
+    MemberCommand.StoreRecording recording;
+
+    @Option(names = "--pki-dir", paramLabel = "DIR",
+        description = "The PKI directory whose server key signs the audit entry (as for 'run'); with --database.")
+    Path pkiDir;
+
     @Override
     public Integer call() throws Exception {
       OperatorRole parsedRole;
@@ -57,6 +79,8 @@ final class OperatorCommand {
       System.out.println(issued.secret());
       System.err.printf("created %s token '%s' in %s; it is shown only this once: keep it secret%n",
           parsedRole.label(), name, file);
+      audit(recording, pkiDir, org.comity.coordinator.audit.AuditActions.OPERATOR_TOKEN_CREATED, name,
+          java.util.Map.of("role", parsedRole.label(), "tokensFile", file.toString()));
       return ExitCodes.OK;
     }
   }
@@ -93,6 +117,13 @@ final class OperatorCommand {
         description = "Token file (default: ${DEFAULT-VALUE}).")
     Path file;
 
+    @picocli.CommandLine.Mixin
+    MemberCommand.StoreRecording recording;
+
+    @Option(names = "--pki-dir", paramLabel = "DIR",
+        description = "The PKI directory whose server key signs the audit entry (as for 'run'); with --database.")
+    Path pkiDir;
+
     @Override
     public Integer call() throws Exception {
       try {
@@ -101,6 +132,8 @@ final class OperatorCommand {
         throw new ExitCodes.BadInputException("--name: " + e.getMessage());
       }
       System.out.printf("revoked operator token '%s'%n", name);
+      audit(recording, pkiDir, org.comity.coordinator.audit.AuditActions.OPERATOR_TOKEN_REVOKED, name,
+          java.util.Map.of("tokensFile", file.toString()));
       return ExitCodes.OK;
     }
   }

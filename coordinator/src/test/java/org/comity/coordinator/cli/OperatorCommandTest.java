@@ -58,6 +58,29 @@ class OperatorCommandTest {
   }
 
   @Test
+  void tokenCreateAndRevoke_withAStore_areSignedAuditEntries_andTheTokenIsNotInThem() throws Exception {
+    Path file = dir.resolve("tokens.json");
+    String url = "jdbc:sqlite:" + dir.resolve("store.db");
+    Run created = run("operator", "token", "create", "--name", "carol", "--role", "admin", "--tokens-file",
+        file.toString(), "--database", url, "--actor", "ops-lead");
+    assertEquals(0, created.exitCode(), created.err());
+    String token = created.out().strip();
+    assertTrue(token.startsWith(OperatorTokens.PREFIX) && !token.contains("\n"), "stdout is the token alone: " + created.out());
+    assertTrue(created.err().contains("audit trail entry 1 (operator.token.created)"), created.err());
+    Run revoked = run("operator", "token", "revoke", "--name", "carol", "--tokens-file", file.toString(),
+        "--database", url, "--actor", "ops-lead");
+    assertEquals(0, revoked.exitCode(), revoked.err());
+
+    Run listed = run("audit", "list", "--database", url, "--json");
+    assertEquals(0, listed.exitCode(), listed.err());
+    assertTrue(listed.out().contains("operator.token.created") && listed.out().contains("operator.token.revoked")
+        && listed.out().contains("ops-lead") && listed.out().contains("operator-token/carol"), listed.out());
+    assertFalse(listed.out().contains(token.substring(OperatorTokens.PREFIX.length())), "the token is never audited");
+    Run verified = run("audit", "verify", "--database", url);
+    assertEquals(0, verified.exitCode(), verified.out() + verified.err());
+  }
+
+  @Test
   void tokenRevoke_makesTheTokenUnusable_andAnUnknownNameExits2() throws Exception {
     Path file = dir.resolve("tokens.json");
     String token = run("operator", "token", "create", "--name", "bob", "--role", "read", "--tokens-file",
