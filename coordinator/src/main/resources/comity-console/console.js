@@ -209,7 +209,8 @@
     if (run.sampleLevelPrivacy) protections.push('sample-level DP');
     $('protections').textContent = protections.length ? protections.join(', ') : 'none';
     if (run.currentRound) {
-      showStage(run.currentRound.round, run.currentRound.attempt, run.currentRound.stage, run.currentRound.since);
+      showStage(run.currentRound.round, run.currentRound.attempt, run.currentRound.stage, run.currentRound.since,
+        run.currentRound.deadline);
     } else if (run.state === 'FINISHED') {
       $('current-round').textContent = 'run finished';
       $('stages').replaceChildren();
@@ -229,10 +230,10 @@
     }
   }
 
-  function showStage(round, attempt, stage, since) {
+  function showStage(round, attempt, stage, since, deadline) {
     const kind = round === 0 ? 'statistics round' : 'round ' + round;
     $('current-round').textContent = kind + (attempt > 1 ? ' (attempt ' + attempt + ')' : '') + ': ' + stage
-      + ' since ' + time(since);
+      + ' since ' + time(since) + (deadline ? ', deadline ' + time(deadline) : '');
     $('current-round').dataset.round = round;
     $('current-round').dataset.stage = stage;
     const stages = round === 0 ? STATISTICS_STAGES : TRAINING_STAGES;

@@ -355,7 +355,8 @@ public final class ConsoleServer implements AutoCloseable {
         RoundTransition transition = current.get();
         currentJson = new JsonObject().put("round", transition.round()).put("attempt", transition.attempt())
             .put("stage", transition.to().name()).put("since", transition.at().toString())
-            .put("reason", transition.reason());
+            .put("reason", transition.reason())
+            .put("deadline", engine.currentStageDeadline().map(Object::toString).orElse(null));
       }
       // The statistics round sits in SELECTING until enough members have joined: that is the run waiting.
       boolean waiting = reports.isEmpty() && current.map(t -> t.round() == 0 && t.to().name().equals("SELECTING"))

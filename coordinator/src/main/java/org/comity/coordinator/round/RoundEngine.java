@@ -226,6 +226,11 @@ public final class RoundEngine {
     return active == null ? null : "round %d %s".formatted(active.round, active.phase);
   }
 
+  /** The deadline of the current round's stage (joining, training or a secure-aggregation stage, evaluating). */
+  public synchronized java.util.Optional<Instant> currentStageDeadline() {
+    return active == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(active.stageDeadline);
+  }
+
   /** The global normalisation once the statistics round committed, else {@code null}. */
   public synchronized Normalization normalization() {
     return normalization;

@@ -91,6 +91,23 @@ class RoundEngineTest {
   }
 
   @Test
+  void currentStageDeadline_isTheOpenStagesDeadline_andEmptyBetweenRuns() throws Exception {
+    RoundEngine engine = engine(1, 1, 1, "all");
+    members.connect("bank-a");
+    engine.tick();
+    assertEquals(java.util.Optional.of(clock.instant().plus(Duration.ofSeconds(60))), engine.currentStageDeadline(),
+        "statistics: the plan's 60 s deadline");
+    answerStatistics(engine);
+    assertEquals(java.util.Optional.of(clock.instant().plus(Duration.ofSeconds(60))), engine.currentStageDeadline(),
+        "training: the plan's 60 s deadline");
+    engine.acceptResult("bank-a", trainResult(members.lastTask("bank-a"), filled(9, 0.5f), 10));
+    assertEquals(java.util.Optional.of(clock.instant().plus(Duration.ofSeconds(30))), engine.currentStageDeadline(),
+        "evaluating: the plan's 30 s evaluation deadline");
+    engine.acceptResult("bank-a", evalResult(members.lastTask("bank-a"), 0.9, true, 0.1, false));
+    assertTrue(engine.currentStageDeadline().isEmpty(), "no stage open once the run finished");
+  }
+
+  @Test
   void everyTransition_isReportedWithAReason_inStateMachineOrder() throws Exception {
     RoundEngine engine = engine(1, 1, 1, "all");
     members.connect("bank-a");
