@@ -81,6 +81,8 @@ public final class RoundEngine {
   private final BankLevelPrivacy privacy;
   private final Instant runStartedAt;
   private final RunJournal journal;
+  /** Set when a listener threw: the run stops at the next opportunity (listeners such as the audit fail closed). */
+  private String listenerFailure;
   /** After a restart: the round that was in flight, to be resumed (or failed and retried) first. */
   private InFlightRound resumeFrom;
   /** A round to run next under its own number with a fixed set of banks (a retry after a restart). */
@@ -277,9 +279,7 @@ public final class RoundEngine {
       }
     } catch (ResultRejectedException e) {
       rejections.merge(e.reasonCode(), 1L, Long::sum);
-      for (RoundListener listener : listeners) {
-        listener.onRejected(e.reasonCode());
-      }
+      notifyListeners("a rejection", listener -> listener.onRejected(e.reasonCode()));
       log.warn("rejected result from {}: {}", memberId, e.getMessage());
       throw e;
     }
@@ -413,8 +413,33 @@ public final class RoundEngine {
   private void progress() {
     // Each step may enable the next (a stage closing starts the next stage); loop until nothing moves.
     for (int guard = 0; guard < 16 && outcome == null; guard++) {
-      if (!step()) {
+      boolean moved = step();
+      if (listenerFailure != null && outcome == null) {
+        stopOnListenerFailure();
         return;
+      }
+      if (!moved) {
+        return;
+      }
+    }
+  }
+
+  /** A listener (the audit trail, say) could not record what happened: the run stops rather than go on unrecorded. */
+  private void stopOnListenerFailure() {
+    log.error("run {} stops: {}", runId, listenerFailure);
+    if (active != null) {
+      dispatcher.withdrawRound(active.round);
+      active = null;
+    }
+    outcome = new RunOutcome(false, "a round listener failed (" + listenerFailure + "); what was committed is kept, "
+        + "and the run resumes from its journal when the coordinator is started again", committedRounds, failedRounds);
+    dispatcher.finishRun(outcome.reason());
+    for (RoundListener listener : listeners) {
+      try {
+        listener.onRunFinished(outcome);
+      } catch (RuntimeException e) {
+        log.error("round listener {} failed on the end of the run: {}", listener.getClass().getSimpleName(),
+            e.getMessage());
       }
     }
   }
@@ -851,12 +876,25 @@ public final class RoundEngine {
     reports.add(report);
     if (committed != null) {
       registry.add(committed);
-      for (RoundListener listener : listeners) {
-        listener.onCommitted(committed);
-      }
+      notifyListeners("version " + committed.version(), listener -> listener.onCommitted(committed));
     }
+    notifyListeners("the end of round " + report.round(), listener -> listener.onRoundFinished(report));
+  }
+
+  /**
+   * Tells every listener; one that throws is logged and recorded, and the run then stops (see {@link #progress}):
+   * a listener such as the audit trail fails closed, so nothing goes on unrecorded.
+   */
+  private void notifyListeners(String what, java.util.function.Consumer<RoundListener> call) {
     for (RoundListener listener : listeners) {
-      listener.onRoundFinished(report);
+      try {
+        call.accept(listener);
+      } catch (RuntimeException e) {
+        log.error("round listener {} failed on {}: {}", listener.getClass().getSimpleName(), what, e.getMessage(), e);
+        if (listenerFailure == null) {
+          listenerFailure = "%s failed on %s: %s".formatted(listener.getClass().getSimpleName(), what, e.getMessage());
+        }
+      }
     }
   }
 
@@ -923,9 +961,7 @@ public final class RoundEngine {
     } catch (JournalException e) {
       log.error("round {}: transition to {} not journaled: {}", round.round, to, e.getMessage());
     }
-    for (RoundListener listener : listeners) {
-      listener.onTransition(transition);
-    }
+    notifyListeners("a transition of round " + round.round, listener -> listener.onTransition(transition));
   }
 
   private Task.Builder newTask(ActiveRound round, String member, String kind) {

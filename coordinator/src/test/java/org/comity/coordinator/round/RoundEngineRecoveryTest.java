@@ -149,6 +149,30 @@ class RoundEngineRecoveryTest {
   }
 
   @Test
+  void listenerThatCannotRecord_stopsTheRun_andItStaysResumable() throws Exception {
+    FederationPlan plan = plan("all", "");
+    InMemoryRunJournal journal = new InMemoryRunJournal();
+    Banks banks = new Banks();
+    banks.connect(BANKS);
+    ModelRegistry registry = new ModelRegistry();
+    RoundEngine engine = new RoundEngine("run-l", plan, clock, banks, banks, registry, journal);
+    engine.addListener(new RoundListener() {
+      @Override
+      public void onRoundFinished(RoundReport report) {
+        if (report.round() == 1) {
+          throw new IllegalStateException("audit store unreachable");
+        }
+      }
+    });
+    banks.driveUntil(engine, () -> engine.outcome() != null);
+    assertTrue(engine.outcome().reason().contains("failed on the end of round 1: audit store unreachable"),
+        engine.outcome().reason());
+    assertEquals(1, registry.latest().orElseThrow().version(), "what was committed is kept");
+    RecoveredRun recovered = journal.findUnfinished(PlanHash.of(plan)).orElseThrow();
+    assertEquals(1, recovered.versions().size());
+  }
+
+  @Test
   void bankLevelPrivacy_resumesItsLedger_andChargesTheLostAttempt() throws Exception {
     FederationPlan plan = plan("all", """
         privacy:
