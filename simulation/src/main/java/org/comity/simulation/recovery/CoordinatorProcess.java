@@ -71,10 +71,13 @@ public final class CoordinatorProcess implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("org.comity.coordinator.cli.CoordinatorMain");
-    command.addAll(List.of("run", "--plan", plan.toString(), "--port", Integer.toString(port),
+    command.addAll(List.of("run", "--plan", plan.toAbsolutePath().toString(), "--port", Integer.toString(port),
         "--database", database, "--poll-timeout", "1s"));
     command.addAll(List.of(extraArgs));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // The process works in the log's directory: whatever it writes by default (an audit key next to a PostgreSQL
+    // store, a token file) stays with the run instead of landing in the caller's working directory.
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .directory(log.toAbsolutePath().getParent().toFile());
     builder.environment().putAll(environment);
     return new CoordinatorProcess(builder.start(), log);
   }
