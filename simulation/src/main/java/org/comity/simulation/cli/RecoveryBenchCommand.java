@@ -114,7 +114,7 @@ final class RecoveryBenchCommand {
         throw new ExitCodes.BadInputException("--repeat must be 1 to 20, got " + repeat);
       }
       Files.createDirectories(out);
-      Path work = Files.createTempDirectory(out, "recovery-");
+      Path work = Files.createTempDirectory(out, "recovery-").toAbsolutePath();
       Map<String, Object> report = new LinkedHashMap<>();
       boolean allEqual = true;
       for (boolean secure : List.of(false, true)) {
