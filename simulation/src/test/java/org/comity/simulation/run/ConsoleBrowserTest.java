@@ -87,6 +87,9 @@ class ConsoleBrowserTest {
           consoleUp.countDown();
           await(browserReady, "the browser to log in");
         });
+    // The browser starts before the coordinator: on a loaded machine Chromium can take longer to start than the
+    // plan's join timeout, and the run must still be waiting for its banks when the operator logs in.
+    WebDriver browser = headlessChromium();
     CompletableFuture<FederatedRegime.Outcome> run = CompletableFuture.supplyAsync(() -> {
       try {
         return regime.run(consortium, Duration.ofMinutes(4));
@@ -94,11 +97,9 @@ class ConsoleBrowserTest {
         throw new IllegalStateException(e);
       }
     });
-    WebDriver browser = null;
     CoordinatorServer coordinator = null;
     try {
       assertTrue(consoleUp.await(60, TimeUnit.SECONDS), "the coordinator did not start");
-      browser = headlessChromium();
       WebDriver shown = browser;
       WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
       // On a timeout, say what the page showed and what the browser logged.
