@@ -119,7 +119,7 @@ public final class RoundEngine {
     this.globalVersion = 0;
     this.runStartedAt = clock.instant();
     this.privacy = plan.bankPrivacy().enabled()
-        ? new BankLevelPrivacy(plan.bankPrivacy(), plan.rounds().minMembersToStart()) : null;
+        ? new BankLevelPrivacy(plan.bankPrivacy(), plan.rounds().minMembersToStart(), parameterCount) : null;
   }
 
   /**
@@ -682,8 +682,10 @@ public final class RoundEngine {
       try {
         // With adaptive clipping each bank appends its "fit unclipped" bit: the sum is the count, no bit is seen alone.
         int vectorLength = parameterCount + (privacy != null && privacy.adaptive() ? 1 : 0);
+        // With distributed noise each bank adds its Skellam share before masking: the unmasked sum is already noised.
         round.secure = SecureAggregationRound.start(round.round, chosen, plan.secureAggregation(), vectorLength,
-            privacy == null ? plan.secureAggregation().maxSampleCount() : 1);
+            privacy == null ? plan.secureAggregation().maxSampleCount() : 1,
+            privacy == null ? null : privacy.distributedNoise(plan.rounds().minQuorum()));
       } catch (IllegalArgumentException e) {
         fail(round, now, "secure aggregation cannot run with these %d bank(s): %s".formatted(chosen.size(), e.getMessage()));
         return true;
