@@ -95,7 +95,8 @@ class DistributedNoiseEndToEndTest {
     SkellamEncoding encoding = new SkellamEncoding(new DistributedNoise(CLIP, Z, base.rounds().minQuorum()), BANKS,
         threshold, parameters, 1);
     double expected = base.rounds().serverLearningRate() * encoding.noiseStddevOfDecodedSum(BANKS) / BANKS;
-    assertTrue(observed > 0.7 * expected && observed < 1.4 * expected,
+    // (central noise on top would give about 1.3 times the expected, no bank noise about 0: both fail)
+    assertTrue(observed > 0.85 * expected && observed < 1.15 * expected,
         "weight difference std %s, expected about %s".formatted(observed, expected));
   }
 
