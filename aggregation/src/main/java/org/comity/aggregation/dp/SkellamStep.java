@@ -37,19 +37,21 @@ public record SkellamStep(double l2Sensitivity, double l1Sensitivity, double poi
   }
 
   /**
-   * The RDP of one release at order {@code alpha}: Agarwal, Kairouz, Liu 2021, the multi-dimensional Skellam
-   * mechanism (Theorem 3.5 / Corollary 3.6 of the arXiv version; "Corollary 4.1" in Google's {@code distributed_dp}
-   * accounting code, which writes it with the total variance {@code v = 2 mu} as {@code a D2^2 / (2 v) + min(((2a -
-   * 1) D2^2 + 6 D1) / (4 v^2), 3 D1 / (2 v))}). With the Poisson mean mu it reads
+   * The RDP of one release at order {@code alpha}: the bound of Agarwal, Kairouz, Liu 2021 on the multi-dimensional
+   * Skellam mechanism (arXiv 2110.04995). Public implementations (the accounting utilities of Google's
+   * distributed-DP federated code, which cite it as a corollary of the paper's Renyi bound, and their ports) write it
+   * with the variance {@code v = 2 mu} of the noise: {@code a D2^2 / (2 v) + min(((2a - 1) D2^2 + 6 D1) /
+   * (4 v^2), 3 D1 / (2 v))}. With the Poisson mean mu of each half it reads
    *
    * <pre>
    *   eps(alpha) = alpha D2^2 / (4 mu) + min( ((2 alpha - 1) D2^2 + 6 D1) / (16 mu^2), 3 D1 / (4 mu) )
    * </pre>
    *
    * valid for every real alpha > 1. The first term is the Gaussian mechanism's RDP at the same variance; the second
-   * is the price of the discrete noise, which vanishes as mu grows. Both variants found in public code agree once
-   * the variance 2 mu is substituted; the test {@code SkellamRdpTest} checks the bound against the numerically exact
-   * Renyi divergence of the one-dimensional Skellam, so a wrong constant fails it.
+   * is the price of the discrete noise, which vanishes as mu grows. The two spellings found in public code agree once
+   * the variance 2 mu is substituted, so no choice between constants was needed; the test {@code SkellamRdpTest}
+   * checks the bound against the numerically exact Renyi divergence of the one-dimensional Skellam (and that it is
+   * within 10% of it at large mu), so a wrong constant or a variance mistaken for the Poisson mean fails it.
    *
    * @throws IllegalArgumentException if alpha is not above 1
    */
