@@ -15,6 +15,7 @@ import org.comity.aggregation.metrics.EvaluationSummary;
 import org.comity.aggregation.normalization.Normalization;
 import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.SecAggRejectedException;
+import org.comity.aggregation.secagg.SkellamEncoding;
 import org.comity.coordinator.model.ModelRegistry;
 import org.comity.coordinator.model.ModelVersion;
 import org.comity.plan.FederationPlan;
@@ -705,8 +706,13 @@ public final class RoundEngine {
         privacy.accountRound();
       }
       transition(round, RoundPhase.TRAINING, ("sampled %d of %d connected member(s): %s; secure aggregation with %d "
-          + "neighbours, threshold %d; deadline %s").formatted(chosen.size(), connectedCount, chosen,
-          config.parameters().neighbours(), config.threshold(), round.stageDeadline));
+          + "neighbours, threshold %d; deadline %s%s").formatted(chosen.size(), connectedCount, chosen,
+          config.parameters().neighbours(), config.threshold(), round.stageDeadline, privacy == null ? ""
+              : "; bank-level epsilon after this round %.4f of %s%s".formatted(privacy.epsilonSpent(),
+                  plan.bankPrivacy().targetEpsilon(), privacy.distributed()
+                      ? " (Skellam noise added by the banks, integer clip %d)".formatted(
+                          ((SkellamEncoding) config.encoding()).integerClip())
+                      : "")));
     } else {
       round.stageDeadline = now.plus(plan.rounds().deadline());
       round.updates = new WeightedUpdateAccumulator(parameterCount);
