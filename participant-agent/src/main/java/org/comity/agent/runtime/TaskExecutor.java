@@ -1,6 +1,5 @@
 package org.comity.agent.runtime;
 
-import org.comity.aggregation.secagg.DistributedNoise;
 import java.util.List;
 import org.comity.agent.data.BankDataset;
 import org.comity.agent.data.HoldoutSplit;
@@ -13,6 +12,7 @@ import org.comity.agent.training.Normalize;
 import org.comity.aggregation.dp.L2Clipping;
 import org.comity.aggregation.metrics.ExampleEvaluator;
 import org.comity.aggregation.normalization.Normalization;
+import org.comity.aggregation.secagg.DistributedNoise;
 import org.comity.plan.FederationPlan;
 import org.comity.proto.v1.EvaluateResult;
 import org.comity.proto.v1.FeatureMoments;
