@@ -45,8 +45,11 @@ public final class SkellamEncoding implements UpdateEncoding {
   public static final long MIN_INTEGER_CLIP = 1L << 10;
   /** The largest integer clip tried. */
   public static final long MAX_INTEGER_CLIP = 1L << 16;
-  /** Largest per-bank Poisson mean: beyond it one encoding would need too many Poisson draws per coordinate. */
-  public static final double MAX_POISSON_MEAN = 0x1p35;
+  /**
+   * Largest per-bank Poisson mean: at most 8 draws of {@link #POISSON_CHUNK} per half (an encoding of 100K values
+   * then takes about a second with {@code SecureRandom}); a smaller k is preferred to more draws.
+   */
+  public static final double MAX_POISSON_MEAN = 0x1p32;
   /** Largest mean drawn in one piece (commons-rng's large-mean sampler accepts up to about 2^30). */
   static final double POISSON_CHUNK = 0x1p29;
   /** Standard deviations of the total noise kept clear of the wrap-around. */
@@ -99,7 +102,7 @@ public final class SkellamEncoding implements UpdateEncoding {
     if (chosen == 0) {
       throw new IllegalArgumentException(("distributed noise with noise multiplier %s cannot fit 32-bit words for %d "
           + "banks of %d values (noise shared by %d): even at integer clip %d the sum plus %s standard deviations of "
-          + "noise would exceed 2^31, or a bank's Poisson mean would exceed 2^35; lower the noise multiplier or the "
+          + "noise would exceed 2^31, or a bank's Poisson mean would exceed 2^32; lower the noise multiplier or the "
           + "number of banks per round").formatted(noise.noiseMultiplier(), memberCount, vectorLength, noiseShares,
           MIN_INTEGER_CLIP, TAIL_STDDEVS));
     }
