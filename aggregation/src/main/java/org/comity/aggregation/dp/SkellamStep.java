@@ -12,6 +12,11 @@ package org.comity.aggregation.dp;
  * Poisson or not), and needed here because the distributed noise is added by the banks, which cannot attest to how
  * the coordinator sampled them.
  *
+ * <p><b>Neighbouring relation.</b> The bound is for two integer vectors at most Delta apart under the same noise. With
+ * the noise added by the banks that is zero-out adjacency: one bank's update replaced by zeros while its noise share
+ * stays in the sum. It does not cover a bank's absence together with its noise share (the noise of the sum would then
+ * differ too); who took part is in any case visible to the coordinator, which runs the protocol with the banks.
+ *
  * @param l2Sensitivity Delta_2 > 0, in the integer units of the vector
  * @param l1Sensitivity Delta_1 >= Delta_2 (the L1 norm of an integer vector is at least its L2 norm)
  * @param poissonMean mu > 0: the Poisson mean of each half of the total noise on a coordinate (variance 2 mu)
