@@ -18,10 +18,43 @@ package org.comity.plan;
  * @param targetUnclippedQuantile the fraction of updates that should fit under the clip norm unclipped
  * @param clipLearningRate learning rate of the geometric clip update
  * @param clippedCountStddev noise standard deviation on the count of unclipped updates; part of the privacy budget
+ * @param noisePlacement who adds the noise: the coordinator, to the sum ({@code CENTRAL}), or every bank, its share
+ *     of Skellam noise before secure aggregation ({@code DISTRIBUTED}; needs secure aggregation and a fixed clip)
  */
 public record BankPrivacySpec(boolean enabled, double clipNorm, double noiseMultiplier, double participationRate,
     double targetEpsilon, double delta, boolean adaptiveClipping, double targetUnclippedQuantile,
-    double clipLearningRate, double clippedCountStddev) {
+    double clipLearningRate, double clippedCountStddev, NoisePlacement noisePlacement) {
+
+  /** Where the bank-level DP noise is added. */
+  public enum NoisePlacement {
+    /** The coordinator adds Gaussian noise to the sum (it sees the un-noised sum). */
+    CENTRAL,
+    /**
+     * Each bank adds its share of Skellam noise to its encoded update before masking, so the coordinator only ever
+     * unmasks a noised sum (Agarwal, Kairouz, Liu 2021).
+     */
+    DISTRIBUTED
+  }
+
+  public BankPrivacySpec {
+    // The canonical plan JSON leaves a central placement out (PlanHash), so a plan read back from it has none here.
+    if (noisePlacement == null) {
+      noisePlacement = NoisePlacement.CENTRAL;
+    }
+  }
+
+  /** A spec with central noise. */
+  public BankPrivacySpec(boolean enabled, double clipNorm, double noiseMultiplier, double participationRate,
+      double targetEpsilon, double delta, boolean adaptiveClipping, double targetUnclippedQuantile,
+      double clipLearningRate, double clippedCountStddev) {
+    this(enabled, clipNorm, noiseMultiplier, participationRate, targetEpsilon, delta, adaptiveClipping,
+        targetUnclippedQuantile, clipLearningRate, clippedCountStddev, NoisePlacement.CENTRAL);
+  }
+
+  /** Whether the banks add the noise (bank-level DP on, placed at the banks). */
+  public boolean distributedNoise() {
+    return enabled && noisePlacement == NoisePlacement.DISTRIBUTED;
+  }
 
   /** Bank-level DP off. */
   public static BankPrivacySpec disabled() {

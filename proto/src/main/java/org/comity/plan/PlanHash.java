@@ -22,9 +22,10 @@ import java.util.HexFormat;
  * as JSON with sorted keys, so two files that differ only in layout, comments, key order or spelled-out
  * defaults have the same hash, and any change of meaning changes it. Rounds and updates are bound to this hash.
  *
- * <p>Sections added after canonical form 1 ({@code scoring}) are left out of the canonical JSON while they hold
- * their defaults, so a plan written before they existed keeps its hash (and the runs, model versions and exports
- * bound to it stay valid); any non-default value is included and changes the hash.
+ * <p>Sections and keys added after canonical form 1 ({@code scoring}, {@code privacy.bank_level.noise_placement})
+ * are left out of the canonical JSON while they hold their defaults, so a plan written before they existed keeps its
+ * hash (and the runs, model versions and exports bound to it stay valid); any non-default value is included and
+ * changes the hash.
  */
 public final class PlanHash {
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
@@ -32,6 +33,7 @@ public final class PlanHash {
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .addModule(new SimpleModule().addSerializer(Duration.class, new DurationAsMillis()))
       .addMixIn(FederationPlan.class, PlanSectionsAddedLater.class)
+      .addMixIn(BankPrivacySpec.class, BankPrivacyKeysAddedLater.class)
       .build();
 
   private PlanHash() {}
@@ -67,6 +69,25 @@ public final class PlanHash {
   private abstract static class PlanSectionsAddedLater {
     @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultScoring.class)
     abstract ScoringSpec scoring();
+  }
+
+  /** Omits {@code noisePlacement} while it is central, the behaviour of every plan written before the key existed. */
+  private abstract static class BankPrivacyKeysAddedLater {
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = CentralNoise.class)
+    abstract BankPrivacySpec.NoisePlacement noisePlacement();
+  }
+
+  /** Jackson value filter: {@code equals} answers "leave this value out". */
+  private static final class CentralNoise {
+    @Override
+    public boolean equals(Object value) {
+      return value == BankPrivacySpec.NoisePlacement.CENTRAL;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
   }
 
   /** Jackson value filter: {@code equals} answers "leave this value out". */

@@ -88,7 +88,7 @@ public final class PlanLoader {
     SecureAggregationSpec secureAggregation = readSecureAggregation(root.child("secure_aggregation"), rounds);
     ScoringSpec scoring = readScoring(root.child("scoring"), problems);
     PlanNode privacy = root.child("privacy");
-    BankPrivacySpec bankPrivacy = readPrivacy(privacy.child("bank_level"), rounds);
+    BankPrivacySpec bankPrivacy = readPrivacy(privacy.child("bank_level"), rounds, secureAggregation);
     SampleLevelPrivacySpec samplePrivacy = readSamplePrivacy(privacy.child("sample_level"), training);
     privacy.rejectUnknownKeys();
     root.rejectUnknownKeys();
@@ -295,7 +295,7 @@ public final class PlanLoader {
     return new SampleLevelPrivacySpec(enabled, clip, noise, batch);
   }
 
-  private static BankPrivacySpec readPrivacy(PlanNode node, RoundsSpec rounds) {
+  private static BankPrivacySpec readPrivacy(PlanNode node, RoundsSpec rounds, SecureAggregationSpec secure) {
     BankPrivacySpec defaults = BankPrivacySpec.disabled();
     boolean enabled = false;
     if (node.has("enabled")) {
@@ -328,7 +328,21 @@ public final class PlanLoader {
     double clipRate = node.number("clip_learning_rate", defaults.clipLearningRate(), 1e-9, 100.0, false);
     double expected = Math.max(1.0, rate * rounds.minMembersToStart());
     double countStddev = node.number("clipped_count_stddev", expected / 20.0, 0.0, 1e9, false);
+    BankPrivacySpec.NoisePlacement placement = node.enumValue("noise_placement", BankPrivacySpec.NoisePlacement.class,
+        BankPrivacySpec.NoisePlacement.CENTRAL);
     node.rejectUnknownKeys();
+    if (enabled && placement == BankPrivacySpec.NoisePlacement.DISTRIBUTED) {
+      if (!secure.enabled()) {
+        node.problem("noise_placement", "value 'distributed' needs secure aggregation: each bank's noise share is "
+            + "only meaningful inside a masked sum; set secure_aggregation.enabled: true, or use noise_placement: "
+            + "central");
+      }
+      if (adaptive) {
+        node.problem("noise_placement", "value 'distributed' cannot be combined with adaptive_clipping: true: the "
+            + "adaptive rule's count of unclipped updates needs central noise; use a fixed clip_norm, or "
+            + "noise_placement: central");
+      }
+    }
     if (enabled && adaptive && !(2 * countStddev > noise)) {
       node.problem("clipped_count_stddev", ("value %s leaves no privacy budget for the sum: adaptive clipping needs "
           + "2 x clipped_count_stddev > noise_multiplier %s").formatted(countStddev, noise));
@@ -340,7 +354,10 @@ public final class PlanLoader {
       node.problem("delta", ("value %s is not below 1 / banks = 1/%d: with so large a delta one bank's data could "
           + "be released outright").formatted(delta, rounds.minMembersToStart()));
     }
-    return new BankPrivacySpec(enabled, clip, noise, rate, epsilon, delta, adaptive, quantile, clipRate, countStddev);
+    // Without bank-level DP there is no noise to place: the effective value is central, so such a plan hashes the same
+    // whatever it says here.
+    return new BankPrivacySpec(enabled, clip, noise, rate, epsilon, delta, adaptive, quantile, clipRate, countStddev,
+        enabled ? placement : BankPrivacySpec.NoisePlacement.CENTRAL);
   }
 
   private static ScoringSpec readScoring(PlanNode node, List<String> problems) {

@@ -36,4 +36,11 @@ class ExamplePlansTest {
       assertEquals(0.01, plan.training().learningRate(), 1e-12, name);
     }
   }
+
+  @Test
+  void distributedNoiseExamplePlan_placesTheNoiseAtTheBanksUnderSecureAggregation() throws IOException, PlanException {
+    FederationPlan plan = PlanLoader.load(EXAMPLES.resolve("german-credit-distributed-dp-plan.yaml"));
+    assertTrue(plan.bankPrivacy().distributedNoise());
+    assertTrue(plan.secureAggregation().enabled());
+  }
 }

@@ -50,6 +50,20 @@ class PlanHashTest {
   }
 
   @Test
+  void centralNoisePlacement_isLeftOutOfTheCanonicalForm_soExistingHashesStay() throws PlanException {
+    String base = "label: y\nfeatures: [{name: a}]\nrounds: {min_quorum: 3}\nsecure_aggregation: {enabled: true}\n"
+        + "privacy:\n  bank_level: {enabled: true, clip_norm: 1.0, noise_multiplier: 1.0";
+    FederationPlan implicit = PlanLoader.parse(base + "}\n", "a");
+    FederationPlan central = PlanLoader.parse(base + ", noise_placement: central}\n", "b");
+    FederationPlan distributed = PlanLoader.parse(base + ", noise_placement: distributed}\n", "c");
+    assertTrue(!PlanHash.canonicalJson(implicit).contains("noisePlacement"), PlanHash.canonicalJson(implicit));
+    assertEquals(PlanHash.of(implicit), PlanHash.of(central));
+    assertTrue(PlanHash.canonicalJson(distributed).contains("\"noisePlacement\":\"DISTRIBUTED\""),
+        PlanHash.canonicalJson(distributed));
+    assertNotEquals(PlanHash.of(implicit), PlanHash.of(distributed));
+  }
+
+  @Test
   void hash_isLowercaseHexSha256() throws PlanException {
     String hash = PlanHash.of(PlanLoader.parse("label: y\nfeatures: [{name: a}]\n", "a"));
     assertTrue(hash.matches("[0-9a-f]{64}"), hash);

@@ -1,6 +1,7 @@
 package org.comity.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,5 +152,46 @@ class PlanLoaderTest {
         + "secure_aggregation: {consistency_check: true}\n", "t"));
     assertTrue(off.getMessage().contains("secure_aggregation.consistency_check: the consistency check is part of "
         + "secure aggregation"), off.getMessage());
+  }
+
+  private static final String SECURE_DP = MINIMAL + """
+      rounds: {min_quorum: 3}
+      secure_aggregation: {enabled: %s}
+      privacy:
+        bank_level: {enabled: true, clip_norm: 0.5, noise_multiplier: 1.1, noise_placement: %s%s}
+      """;
+
+  @Test
+  void distributedNoisePlacement_withSecureAggregation_isRead() throws PlanException {
+    FederationPlan plan = PlanLoader.parse(SECURE_DP.formatted("true", "distributed", ""), "t");
+    assertEquals(BankPrivacySpec.NoisePlacement.DISTRIBUTED, plan.bankPrivacy().noisePlacement());
+    assertTrue(plan.bankPrivacy().distributedNoise());
+    FederationPlan central = PlanLoader.parse(SECURE_DP.formatted("true", "central", ""), "t");
+    assertEquals(BankPrivacySpec.NoisePlacement.CENTRAL, central.bankPrivacy().noisePlacement());
+    assertFalse(central.bankPrivacy().distributedNoise());
+  }
+
+  @Test
+  void distributedNoisePlacement_withoutSecureAggregation_isRefusedNamingKeyValueAndRule() {
+    PlanException e = assertThrows(PlanException.class,
+        () -> PlanLoader.parse(SECURE_DP.formatted("false", "distributed", ""), "t"));
+    assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("privacy.bank_level.noise_placement: value "
+        + "'distributed' needs secure aggregation")), e.getMessage());
+  }
+
+  @Test
+  void distributedNoisePlacement_withAdaptiveClipping_isRefusedNamingKeyValueAndRule() {
+    PlanException e = assertThrows(PlanException.class,
+        () -> PlanLoader.parse(SECURE_DP.formatted("true", "distributed", ", adaptive_clipping: true"), "t"));
+    assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("privacy.bank_level.noise_placement: value "
+        + "'distributed' cannot be combined with adaptive_clipping")), e.getMessage());
+  }
+
+  @Test
+  void unknownNoisePlacement_isRefusedWithTheAllowedValues() {
+    PlanException e = assertThrows(PlanException.class,
+        () -> PlanLoader.parse(SECURE_DP.formatted("true", "local", ""), "t"));
+    assertTrue(e.problems().contains("privacy.bank_level.noise_placement: value 'local' is not one of [central, "
+        + "distributed]"), e.getMessage());
   }
 }

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Renyi-DP accountant for sequences of Poisson-subsampled Gaussian mechanisms (DP-SGD and DP-FedAvg style training).
+ * Renyi-DP accountant for sequences of Poisson-subsampled Gaussian mechanisms (DP-SGD and DP-FedAvg style training)
+ * and of Skellam mechanisms (distributed discrete noise under secure aggregation, {@link SkellamStep}).
  *
  * <p>Each {@link #compose(PoissonGaussianStep)} adds {@code steps * RDP(q, z, alpha)} at every tracked order (RDP
  * composes additively), and {@link #epsilon(double)} turns the total into the smallest (epsilon, delta) guarantee over
@@ -73,6 +74,22 @@ public final class RdpAccountant {
           SubsampledGaussianRdp.rdpOfOneStep(
               mechanism.samplingRate(), mechanism.noiseMultiplier(), orders.get(k), series);
       total[k] += mechanism.steps() * perStep;
+    }
+    return new RdpAccountant(orders, series, total);
+  }
+
+  /**
+   * The accountant after additionally running {@code mechanism} (distributed Skellam noise, no amplification by
+   * sampling); this accountant is unchanged. Orders at {@code +Infinity} get {@code +Infinity}.
+   */
+  public RdpAccountant compose(SkellamStep mechanism) {
+    Objects.requireNonNull(mechanism, "mechanism");
+    double[] total = rdp.clone();
+    if (mechanism.steps() == 0) {
+      return new RdpAccountant(orders, series, total);
+    }
+    for (int k = 0; k < total.length; k++) {
+      total[k] += mechanism.steps() * mechanism.rdpOfOneStep(orders.get(k));
     }
     return new RdpAccountant(orders, series, total);
   }

@@ -28,7 +28,7 @@ import java.security.SecureRandom;
  * @param maxWeight largest sample count a bank may report, at most 2^32 - 1
  * @param memberCount n: the most banks whose words are ever summed
  */
-public record QuantizedEncoding(double clipBound, long maxWeight, int memberCount) {
+public record QuantizedEncoding(double clipBound, long maxWeight, int memberCount) implements UpdateEncoding {
   public static final int MODULUS_BITS = 32;
   /** Words appended after the update: low and high 16 bits of the sample count. */
   public static final int WEIGHT_WORDS = 2;
@@ -102,11 +102,19 @@ public record QuantizedEncoding(double clipBound, long maxWeight, int memberCoun
     return out;
   }
 
+  /** As {@link #encode(double[], long, java.util.random.RandomGenerator)}: this encoding adds no noise. */
+  @Override
+  public int[] encode(double[] update, long weight, java.util.random.RandomGenerator roundingCoins,
+      java.util.random.RandomGenerator noiseSource) {
+    return encode(update, weight, roundingCoins);
+  }
+
   /**
    * Decodes the unmasked sum of {@code contributors} banks' encodings.
    *
    * @throws IllegalArgumentException if the length is wrong or the weight sum is zero
    */
+  @Override
   public DecodedSum decode(int[] sum, int contributors) {
     if (sum.length < WEIGHT_WORDS) {
       throw new IllegalArgumentException("encoded sum too short: " + sum.length + " words");

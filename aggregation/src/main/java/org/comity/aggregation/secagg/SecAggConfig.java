@@ -23,12 +23,15 @@ import java.util.TreeSet;
  *     (Bonawitz et al. 2017, §4.3): every survivor signs the survivor set, and a bank unmasks only for a set that
  *     it signed and that carries at least the threshold of valid signatures by its members. Needs a {@link
  *     ConsistencySigner} and a {@link ConsistencyVerifier} at every bank.
+ * @param distributedNoise with bank-level DP noise placed at the banks: its public parameters, from which every
+ *     party derives the same {@link SkellamEncoding}; {@code null} for the plain {@link QuantizedEncoding}
  */
 public record SecAggConfig(long roundId, List<String> members, SecAggParameters parameters, int vectorLength,
-    double clipBound, long maxWeight, boolean consistencyCheck) {
+    double clipBound, long maxWeight, boolean consistencyCheck, DistributedNoise distributedNoise) {
   public static final int MAX_VECTOR_LENGTH = 1 << 27;
   public static final int MAX_MEMBER_ID_LENGTH = 256;
   private static final byte[] CONSISTENCY_CHECK_TAG = "ccheck/1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DISTRIBUTED_NOISE_TAG = "skellam1".getBytes(StandardCharsets.US_ASCII);
 
   public SecAggConfig {
     if (members == null || members.size() < 3) {
@@ -55,20 +58,32 @@ public record SecAggConfig(long roundId, List<String> members, SecAggParameters 
       throw new IllegalArgumentException("vector length must be in [1, %d], got %d".formatted(MAX_VECTOR_LENGTH, vectorLength));
     }
     new QuantizedEncoding(clipBound, maxWeight, n); // validates clip bound and max weight
+    if (distributedNoise != null) {
+      // validates that the noised sum of n banks fits 32-bit words
+      new SkellamEncoding(distributedNoise, n, parameters.threshold(), vectorLength, maxWeight);
+    }
+  }
+
+  /** A round without distributed noise. */
+  public SecAggConfig(long roundId, List<String> members, SecAggParameters parameters, int vectorLength,
+      double clipBound, long maxWeight, boolean consistencyCheck) {
+    this(roundId, members, parameters, vectorLength, clipBound, maxWeight, consistencyCheck, null);
   }
 
   /** A round without the consistency check. */
   public SecAggConfig(long roundId, List<String> members, SecAggParameters parameters, int vectorLength,
       double clipBound, long maxWeight) {
-    this(roundId, members, parameters, vectorLength, clipBound, maxWeight, false);
+    this(roundId, members, parameters, vectorLength, clipBound, maxWeight, false, null);
   }
 
   public int threshold() {
     return parameters.threshold();
   }
 
-  public QuantizedEncoding encoding() {
-    return new QuantizedEncoding(clipBound, maxWeight, members.size());
+  /** The encoding of this round: Skellam-noised integers with distributed noise, else the plain quantization. */
+  public UpdateEncoding encoding() {
+    return distributedNoise == null ? new QuantizedEncoding(clipBound, maxWeight, members.size())
+        : new SkellamEncoding(distributedNoise, members.size(), parameters.threshold(), vectorLength, maxWeight);
   }
 
   /** Number of 32-bit words in a masked input. */
@@ -93,14 +108,16 @@ public record SecAggConfig(long roundId, List<String> members, SecAggParameters 
    * Canonical byte encoding of every field, hashed into the session id. The consistency-check flag is appended
    * only when on, as the 8-byte tag {@link #CONSISTENCY_CHECK_TAG}: a round without the check keeps exactly the
    * encoding (and session id) it had before the flag existed, and since the member list is length-prefixed, the
-   * trailing tag cannot be confused with any member list.
+   * trailing tag cannot be confused with any member list. Distributed noise is appended the same way, only when
+   * present (its 8-byte tag, clip norm, noise multiplier and minimum quorum), after the consistency-check tag.
    */
   byte[] canonicalBytes() {
     List<byte[]> parts = new ArrayList<>();
     for (String m : members) {
       parts.add(m.getBytes(StandardCharsets.UTF_8));
     }
-    int size = 8 + 4 + 4 + 4 + 8 + 8 + 4 + (consistencyCheck ? CONSISTENCY_CHECK_TAG.length : 0);
+    int size = 8 + 4 + 4 + 4 + 8 + 8 + 4 + (consistencyCheck ? CONSISTENCY_CHECK_TAG.length : 0)
+        + (distributedNoise != null ? DISTRIBUTED_NOISE_TAG.length + 8 + 8 + 4 : 0);
     for (byte[] p : parts) {
       size += 4 + p.length;
     }
@@ -112,6 +129,10 @@ public record SecAggConfig(long roundId, List<String> members, SecAggParameters 
     }
     if (consistencyCheck) {
       buffer.put(CONSISTENCY_CHECK_TAG);
+    }
+    if (distributedNoise != null) {
+      buffer.put(DISTRIBUTED_NOISE_TAG).putDouble(distributedNoise.clipNorm())
+          .putDouble(distributedNoise.noiseMultiplier()).putInt(distributedNoise.minQuorum());
     }
     return buffer.array();
   }

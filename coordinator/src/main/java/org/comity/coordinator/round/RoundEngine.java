@@ -15,6 +15,7 @@ import org.comity.aggregation.metrics.EvaluationSummary;
 import org.comity.aggregation.normalization.Normalization;
 import org.comity.aggregation.secagg.RejectionReason;
 import org.comity.aggregation.secagg.SecAggRejectedException;
+import org.comity.aggregation.secagg.SkellamEncoding;
 import org.comity.coordinator.model.ModelRegistry;
 import org.comity.coordinator.model.ModelVersion;
 import org.comity.plan.FederationPlan;
@@ -121,7 +122,7 @@ public final class RoundEngine {
     this.globalVersion = 0;
     this.runStartedAt = clock.instant();
     this.privacy = plan.bankPrivacy().enabled()
-        ? new BankLevelPrivacy(plan.bankPrivacy(), plan.rounds().minMembersToStart()) : null;
+        ? new BankLevelPrivacy(plan.bankPrivacy(), plan.rounds().minMembersToStart(), parameterCount) : null;
   }
 
   /**
@@ -707,8 +708,10 @@ public final class RoundEngine {
       try {
         // With adaptive clipping each bank appends its "fit unclipped" bit: the sum is the count, no bit is seen alone.
         int vectorLength = parameterCount + (privacy != null && privacy.adaptive() ? 1 : 0);
+        // With distributed noise each bank adds its Skellam share before masking: the unmasked sum is already noised.
         round.secure = SecureAggregationRound.start(round.round, chosen, plan.secureAggregation(), vectorLength,
-            privacy == null ? plan.secureAggregation().maxSampleCount() : 1);
+            privacy == null ? plan.secureAggregation().maxSampleCount() : 1,
+            privacy == null ? null : privacy.distributedNoise(plan.rounds().minQuorum()));
       } catch (IllegalArgumentException e) {
         fail(round, now, "secure aggregation cannot run with these %d bank(s): %s".formatted(chosen.size(), e.getMessage()));
         return true;
@@ -728,8 +731,13 @@ public final class RoundEngine {
         privacy.accountRound();
       }
       transition(round, RoundPhase.TRAINING, ("sampled %d of %d connected member(s): %s; secure aggregation with %d "
-          + "neighbours, threshold %d; deadline %s").formatted(chosen.size(), connectedCount, chosen,
-          config.parameters().neighbours(), config.threshold(), round.stageDeadline));
+          + "neighbours, threshold %d; deadline %s%s").formatted(chosen.size(), connectedCount, chosen,
+          config.parameters().neighbours(), config.threshold(), round.stageDeadline, privacy == null ? ""
+              : "; bank-level epsilon after this round %.4f of %s%s".formatted(privacy.epsilonSpent(),
+                  plan.bankPrivacy().targetEpsilon(), privacy.distributed()
+                      ? " (Skellam noise added by the banks, integer clip %d)".formatted(
+                          ((SkellamEncoding) config.encoding()).integerClip())
+                      : "")));
     } else {
       round.stageDeadline = now.plus(plan.rounds().deadline());
       round.updates = new WeightedUpdateAccumulator(parameterCount);

@@ -18,6 +18,7 @@ import org.comity.aggregation.secagg.ClientMessage;
 import org.comity.aggregation.secagg.ConsistencyCheckRequest;
 import org.comity.aggregation.secagg.ConsistencyCheckResponse;
 import org.comity.aggregation.secagg.ConsistencyStatement;
+import org.comity.aggregation.secagg.DistributedNoise;
 import org.comity.aggregation.secagg.EncryptedShares;
 import org.comity.aggregation.secagg.KeyDirectory;
 import org.comity.aggregation.secagg.MaskedInput;
@@ -39,6 +40,7 @@ import org.comity.aggregation.shamir.Share;
 import org.comity.plan.SecureAggregationSpec;
 import org.comity.proto.v1.SecAggAborted;
 import org.comity.proto.v1.SecAggConsistencyCheck;
+import org.comity.proto.v1.SecAggDistributedNoise;
 import org.comity.proto.v1.SecAggKeyDirectory;
 import org.comity.proto.v1.SecAggMemberSignature;
 import org.comity.proto.v1.SecAggPublicKeys;
@@ -77,22 +79,31 @@ final class SecureAggregationRound {
     this.config = config;
     this.server = config.consistencyCheck() ? new SecAggServer(config, this::verifyConsistencySignature)
         : new SecAggServer(config);
-    this.setup = SecAggSetup.newBuilder().addAllMembers(config.members())
+    SecAggSetup.Builder setupBuilder = SecAggSetup.newBuilder().addAllMembers(config.members())
         .setNeighbours(config.parameters().neighbours()).setThreshold(config.threshold())
         .setVectorLength(config.vectorLength()).setClipBound(config.clipBound()).setMaxWeight(config.maxWeight())
-        .setConsistencyCheck(config.consistencyCheck())
-        .build();
+        .setConsistencyCheck(config.consistencyCheck());
+    if (config.distributedNoise() != null) {
+      setupBuilder.setDistributedNoise(SecAggDistributedNoise.newBuilder()
+          .setClipNorm(config.distributedNoise().clipNorm())
+          .setNoiseMultiplier(config.distributedNoise().noiseMultiplier())
+          .setMinQuorum(config.distributedNoise().minQuorum()));
+    }
+    this.setup = setupBuilder.build();
   }
 
   /**
    * Sets up the round for the selected banks.
    *
    * @param maxWeight largest weight a bank may encode: the plan's max sample count, or 1 under bank-level DP
-   * @throws IllegalArgumentException when no graph meets the security bounds for this many banks, or the plan's
-   *     override breaks them; the message says why
+   * @param distributedNoise the banks' Skellam noise parameters when the plan places the noise at the banks, else
+   *     {@code null}
+   * @throws IllegalArgumentException when no graph meets the security bounds for this many banks, the plan's
+   *     override breaks them, or the distributed noise cannot fit 32-bit words for this many banks; the message
+   *     says why
    */
   static SecureAggregationRound start(int round, List<String> members, SecureAggregationSpec spec, int vectorLength,
-      long maxWeight) {
+      long maxWeight, DistributedNoise distributedNoise) {
     ThreatModel threat = spec.threatModel() == SecureAggregationSpec.ThreatModelName.SEMI_MALICIOUS
         ? ThreatModel.SEMI_MALICIOUS_SERVER : ThreatModel.SEMI_HONEST_SERVER;
     SecAggParameters parameters = spec.neighbours() == null
@@ -100,7 +111,7 @@ final class SecureAggregationRound {
         : SecAggParameters.validateOverride(members.size(), spec.corruptFraction(), spec.dropoutRate(), threat,
             spec.neighbours(), spec.threshold());
     return new SecureAggregationRound(new SecAggConfig(round, members, parameters, vectorLength, spec.clipBound(),
-        maxWeight, spec.consistencyCheck()));
+        maxWeight, spec.consistencyCheck(), distributedNoise));
   }
 
   SecAggConfig config() {

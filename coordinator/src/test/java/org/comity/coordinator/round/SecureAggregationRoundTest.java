@@ -23,7 +23,7 @@ class SecureAggregationRoundTest {
   private static SecureAggregationRound round(boolean check) {
     SecureAggregationSpec spec = new SecureAggregationSpec(true, 0.0, 0.1,
         SecureAggregationSpec.ThreatModelName.SEMI_MALICIOUS, null, null, 2.0, 1000, Duration.ofSeconds(5), check);
-    return SecureAggregationRound.start(1, BANKS, spec, 4, 1000);
+    return SecureAggregationRound.start(1, BANKS, spec, 4, 1000, null);
   }
 
   private static SecAggResult unsignedKeys() {

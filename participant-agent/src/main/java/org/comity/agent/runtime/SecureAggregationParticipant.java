@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.comity.agent.pki.SecAggKeySigner;
 import org.comity.aggregation.secagg.AbortReason;
 import org.comity.aggregation.secagg.AdvertiseKeys;
 import org.comity.aggregation.secagg.ClientMessage;
 import org.comity.aggregation.secagg.ConsistencyCheckRequest;
 import org.comity.aggregation.secagg.ConsistencyCheckResponse;
 import org.comity.aggregation.secagg.ConsistencyVerifier;
+import org.comity.aggregation.secagg.DistributedNoise;
 import org.comity.aggregation.secagg.EncryptedShares;
 import org.comity.aggregation.secagg.KeyDirectory;
 import org.comity.aggregation.secagg.MaskedInput;
@@ -28,10 +30,10 @@ import org.comity.aggregation.secagg.UnmaskRequest;
 import org.comity.aggregation.secagg.UnmaskResponse;
 import org.comity.aggregation.secagg.client.ClientInput;
 import org.comity.aggregation.secagg.client.SecAggClient;
-import org.comity.agent.pki.SecAggKeySigner;
 import org.comity.aggregation.shamir.Share;
 import org.comity.plan.SecureAggregationSpec;
 import org.comity.proto.v1.SecAggConsistencySignature;
+import org.comity.proto.v1.SecAggDistributedNoise;
 import org.comity.proto.v1.SecAggMemberSignature;
 import org.comity.proto.v1.SecAggPublicKeys;
 import org.comity.proto.v1.SecAggResult;
@@ -50,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * count and threshold from its own copy of the plan for the announced number of banks and refuses a setup that
  * differs, so a coordinator cannot lower the threshold to unmask a single bank.
  *
+ * <p>With distributed bank-level DP noise ({@code privacy.bank_level.noise_placement: distributed}) the bank adds its
+ * share of Skellam noise to its encoded update before masking, from its own {@code SecureRandom} (never from the
+ * training seed, which the coordinator chose), with parameters derived from its own plan: a setup announcing other
+ * noise parameters, or none, is refused, so a coordinator cannot have the banks add less noise than the plan says.
+ *
  * <p>With the plan's consistency check, the bank signs the survivor set with its certificate key and checks the
  * other banks' signatures with their certificates from the round's key directory (verified against the consortium
  * CA and bound to their member ids there), so it needs the consortium PKI.
@@ -61,6 +68,8 @@ final class SecureAggregationParticipant {
   private final SecureAggregationSpec spec;
   private final int vectorLength;
   private final long maxWeight;
+  /** The plan's distributed-noise parameters, or {@code null} when the banks add no noise. */
+  private final DistributedNoise distributedNoise;
   /** With the consortium PKI: signs this bank's keys and checks the others'; {@code null} without (simulations). */
   private final SecAggKeySigner signer;
   private final SecureRandom random = new SecureRandom();
@@ -83,6 +92,15 @@ final class SecureAggregationParticipant {
    */
   SecureAggregationParticipant(String memberId, SecureAggregationSpec spec, int vectorLength, long maxWeight,
       SecAggKeySigner signer) {
+    this(memberId, spec, vectorLength, maxWeight, signer, null);
+  }
+
+  /**
+   * @param maxWeight the largest weight a bank encodes: the plan's max sample count, or 1 under bank-level DP
+   * @param distributedNoise the plan's distributed-noise parameters, or {@code null} when the banks add no noise
+   */
+  SecureAggregationParticipant(String memberId, SecureAggregationSpec spec, int vectorLength, long maxWeight,
+      SecAggKeySigner signer, DistributedNoise distributedNoise) {
     if (spec.enabled() && spec.consistencyCheck() && signer == null) {
       throw new IllegalArgumentException("the plan runs secure aggregation with the consistency check "
           + "(secure_aggregation.consistency_check), where each bank signs the survivor set with its certificate key; "
@@ -94,6 +112,7 @@ final class SecureAggregationParticipant {
     this.spec = spec;
     this.vectorLength = vectorLength;
     this.maxWeight = maxWeight;
+    this.distributedNoise = distributedNoise;
   }
 
   /**
@@ -225,8 +244,28 @@ final class SecureAggregationParticipant {
       throw new IllegalArgumentException("the coordinator announced the consistency check %s, but the plan has it %s"
           .formatted(setup.getConsistencyCheck() ? "on" : "off", spec.consistencyCheck() ? "on" : "off"));
     }
+    DistributedNoise announced = setup.hasDistributedNoise() ? announcedNoise(setup.getDistributedNoise()) : null;
+    if (!java.util.Objects.equals(announced, distributedNoise)) {
+      // Less noise than the plan says would spend privacy the ledger does not count; more would hurt the model.
+      throw new IllegalArgumentException("the coordinator announced %s, but the plan implies %s"
+          .formatted(describe(announced), describe(distributedNoise)));
+    }
     return new SecAggConfig(round, members, expected, vectorLength, spec.clipBound(), maxWeight,
-        spec.consistencyCheck());
+        spec.consistencyCheck(), distributedNoise);
+  }
+
+  private static DistributedNoise announcedNoise(SecAggDistributedNoise noise) {
+    try {
+      return new DistributedNoise(noise.getClipNorm(), noise.getNoiseMultiplier(), noise.getMinQuorum());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the coordinator announced invalid distributed noise: " + e.getMessage(), e);
+    }
+  }
+
+  private static String describe(DistributedNoise noise) {
+    return noise == null ? "no distributed noise"
+        : "distributed noise with clip norm %s, noise multiplier %s and min quorum %d"
+            .formatted(noise.clipNorm(), noise.noiseMultiplier(), noise.minQuorum());
   }
 
   private static ServerMessage decode(int round, SecAggTask task) {

@@ -12,6 +12,7 @@ import org.comity.agent.training.Normalize;
 import org.comity.aggregation.dp.L2Clipping;
 import org.comity.aggregation.metrics.ExampleEvaluator;
 import org.comity.aggregation.normalization.Normalization;
+import org.comity.aggregation.secagg.DistributedNoise;
 import org.comity.plan.FederationPlan;
 import org.comity.proto.v1.EvaluateResult;
 import org.comity.proto.v1.FeatureMoments;
@@ -88,7 +89,10 @@ public final class TaskExecutor {
     this.ledger = plan.samplePrivacy().enabled() ? ledger : null;
     this.secure = new SecureAggregationParticipant(memberId, plan.secureAggregation(),
         plan.modelLayout().parameterCount() + (adaptiveClipBit(plan) ? 1 : 0),
-        plan.bankPrivacy().enabled() ? 1 : plan.secureAggregation().maxSampleCount(), signer);
+        plan.bankPrivacy().enabled() ? 1 : plan.secureAggregation().maxSampleCount(), signer,
+        // With distributed noise this bank adds its own share of the DP noise, derived from its own plan.
+        plan.bankPrivacy().distributedNoise() ? new DistributedNoise(plan.bankPrivacy().clipNorm(),
+            plan.bankPrivacy().noiseMultiplier(), plan.rounds().minQuorum()) : null);
     this.plan = plan;
     this.data = data;
     this.model = model;

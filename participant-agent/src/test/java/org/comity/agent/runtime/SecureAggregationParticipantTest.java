@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import org.comity.agent.pki.EnrolledBanks;
 import org.comity.agent.pki.SecAggKeySigner;
+import org.comity.aggregation.secagg.DistributedNoise;
 import org.comity.aggregation.secagg.SecAggParameters;
 import org.comity.aggregation.secagg.ThreatModel;
 import org.comity.plan.SecureAggregationSpec;
 import org.comity.aggregation.secagg.SecAggRejectedException;
 import org.comity.proto.v1.SecAggConsistencyCheck;
+import org.comity.proto.v1.SecAggDistributedNoise;
 import org.comity.proto.v1.SecAggKeyDirectory;
 import org.comity.proto.v1.SecAggMemberSignature;
 import org.comity.proto.v1.SecAggPublicKeys;
@@ -60,6 +62,42 @@ class SecureAggregationParticipantTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> bank.start("run-1", 1, setup, new float[4], 10, 7L));
     assertTrue(e.getMessage().contains("consistency check on, but the plan has it off"), e.getMessage());
+  }
+
+  @Test
+  void setupWhoseDistributedNoiseDiffersFromThePlan_isRefused_andTheSameNoiseIsAccepted() {
+    // given: a bank whose plan places Skellam noise at the banks (clip 0.5, z 1.1, quorum 3)
+    DistributedNoise planned = new DistributedNoise(0.5, 1.1, 3);
+    List<String> members = List.of("bank-a", "bank-b", "bank-c");
+    SecAggParameters p = SecAggParameters.derive(3, 0.0, 0.1, ThreatModel.SEMI_HONEST_SERVER);
+    SecAggSetup.Builder base = SecAggSetup.newBuilder().addAllMembers(members).setNeighbours(p.neighbours())
+        .setThreshold(p.threshold()).setVectorLength(4).setClipBound(2.0).setMaxWeight(1);
+    SecAggDistributedNoise same = SecAggDistributedNoise.newBuilder().setClipNorm(0.5).setNoiseMultiplier(1.1)
+        .setMinQuorum(3).build();
+    Map<String, SecAggSetup> refused = Map.of(
+        "no noise", base.clone().build(),
+        "a smaller noise multiplier", base.clone().setDistributedNoise(same.toBuilder().setNoiseMultiplier(0.1)).build(),
+        "a larger clip norm", base.clone().setDistributedNoise(same.toBuilder().setClipNorm(5)).build(),
+        "a larger quorum", base.clone().setDistributedNoise(same.toBuilder().setMinQuorum(30)).build());
+    for (Map.Entry<String, SecAggSetup> setup : refused.entrySet()) {
+      SecureAggregationParticipant bank = new SecureAggregationParticipant("bank-a",
+          spec(SecureAggregationSpec.ThreatModelName.SEMI_HONEST, false), 4, 1, null, planned);
+      // then
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> bank.start("run-1", 1, setup.getValue(), new float[4], 1, 7L), setup.getKey());
+      assertTrue(e.getMessage().contains("but the plan implies distributed noise with clip norm 0.5, noise "
+          + "multiplier 1.1 and min quorum 3"), e.getMessage());
+    }
+    SecureAggregationParticipant bank = new SecureAggregationParticipant("bank-a",
+        spec(SecureAggregationSpec.ThreatModelName.SEMI_HONEST, false), 4, 1, null, planned);
+    SecAggPublicKeys keys = bank.start("run-1", 1, base.clone().setDistributedNoise(same).build(), new float[4], 1, 7L);
+    assertEquals("bank-a", keys.getMember());
+    // and a bank without distributed noise refuses a setup that asks for it
+    SecureAggregationParticipant plain = new SecureAggregationParticipant("bank-a",
+        spec(SecureAggregationSpec.ThreatModelName.SEMI_HONEST, false), 4, 1, null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> plain.start("run-1", 1, base.clone().setDistributedNoise(same).build(), new float[4], 1, 7L));
+    assertTrue(e.getMessage().contains("but the plan implies no distributed noise"), e.getMessage());
   }
 
   @Test

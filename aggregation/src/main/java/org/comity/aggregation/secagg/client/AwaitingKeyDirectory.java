@@ -89,7 +89,9 @@ public final class AwaitingKeyDirectory implements ClientStage {
     }
     java.util.random.RandomGenerator coins = input.roundingSeed() == null ? random
         : new java.util.SplittableRandom(input.roundingSeed());
-    int[] encoded = config.encoding().encode(input.update(), input.weight(), coins);
+    // Distributed DP noise, if any, always comes from the SecureRandom: never from the rounding seed, which the
+    // coordinator sent in the training task.
+    int[] encoded = config.encoding().encode(input.update(), input.weight(), coins, random);
     X25519KeyAgreement.KeyPair c = X25519KeyAgreement.generate(random);
     X25519KeyAgreement.KeyPair s = X25519KeyAgreement.generate(random);
     AdvertiseKeys message = new AdvertiseKeys(config.roundId(), self, c.publicKey(), s.publicKey());
