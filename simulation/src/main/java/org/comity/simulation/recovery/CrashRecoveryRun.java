@@ -18,6 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.comity.agent.data.CsvDataLoader;
 import org.comity.agent.data.HoldoutSplit;
+import java.util.Optional;
+import org.comity.agent.pki.MutualTls;
+import org.comity.agent.pki.SecAggKeySigner;
 import org.comity.agent.runtime.AgentRunner;
 import org.comity.agent.runtime.TaskExecutor;
 import org.comity.agent.training.LocalModel;
@@ -49,18 +52,49 @@ public final class CrashRecoveryRun {
   public record Outcome(long finalVersion, String finalHash, int trainings, String firstOutput, String secondOutput,
       long restartToListeningMillis, long restartToResumedMillis, long runMillis) {}
 
+  /**
+   * A consortium PKI made by the operator's and the banks' commands: the coordinator runs with {@code --pki-dir
+   * pkiDir}; bank {@code B} has {@code bankDir/B/B.crt} and {@code B.key}.
+   */
+  public record Pki(Path pkiDir, Path bankDir) {
+    Path caCertificate() {
+      return pkiDir.resolve("ca.crt");
+    }
+
+    Path certificate(String bank) {
+      return bankDir.resolve(bank).resolve(bank + ".crt");
+    }
+
+    Path key(String bank) {
+      return bankDir.resolve(bank).resolve(bank + ".key");
+    }
+  }
+
   private final LocalModelFactory models;
   private final String database;
   private final Map<String, String> environment;
+  private final Pki pki;
 
   /**
    * @param database JDBC URL of the coordinator's store (a fresh SQLite file or PostgreSQL database per run)
    * @param environment added to the coordinator process's environment (database credentials)
    */
   public CrashRecoveryRun(LocalModelFactory models, String database, Map<String, String> environment) {
+    this(models, database, environment, null);
+  }
+
+  /** As above, over mutual TLS with {@code pki} (banks sign their secure-aggregation messages with their keys). */
+  public CrashRecoveryRun(LocalModelFactory models, String database, Map<String, String> environment, Pki pki) {
     this.models = models;
     this.database = database;
     this.environment = Map.copyOf(environment);
+    this.pki = pki;
+  }
+
+  private CoordinatorProcess startCoordinator(Path plan, int port, Path log) throws IOException {
+    return pki == null ? CoordinatorProcess.start(plan, port, database, environment, log)
+        : CoordinatorProcess.start(plan, port, database, environment, log, "--pki-dir",
+            pki.pkiDir().toAbsolutePath().toString());
   }
 
   /** Runs {@code consortium} (its plan file is {@code plan}), killing the coordinator at {@code point} (or never). */
@@ -75,7 +109,7 @@ public final class CrashRecoveryRun {
     List<LocalModel> localModels = new ArrayList<>();
     List<Future<?>> outcomes = new ArrayList<>();
     long started = System.nanoTime();
-    CoordinatorProcess first = CoordinatorProcess.start(plan, port, database, environment, dir.resolve("first.log"));
+    CoordinatorProcess first = startCoordinator(plan, port, dir.resolve("first.log"));
     CoordinatorProcess second = null;
     try {
       first.await("coordinator listening", Duration.ofSeconds(60));
@@ -84,9 +118,14 @@ public final class CrashRecoveryRun {
             federation.evaluation().holdoutFraction(), federation.evaluation().holdoutSeed());
         LocalModel model = models.create(federation, federation.model().initSeed());
         localModels.add(model);
-        TaskExecutor executor = new TaskExecutor(bank.memberId(), federation, split, model);
+        TaskExecutor executor = new TaskExecutor(bank.memberId(), federation, split, model, null,
+            pki == null ? null : SecAggKeySigner.load(pki.caCertificate(), pki.certificate(bank.memberId()),
+                pki.key(bank.memberId()), Optional.empty()));
         executors.add(executor);
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+        ManagedChannel channel = (pki == null
+            ? NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+            : NettyChannelBuilder.forAddress("localhost", port, MutualTls.channelCredentials(pki.caCertificate(),
+                pki.certificate(bank.memberId()), pki.key(bank.memberId()), Optional.empty())))
             .intercept(gate).maxInboundMessageSize(64 << 20).build();
         channels.add(channel);
         AgentRunner runner = new AgentRunner(bank.memberId(), federation, channel, executor, Duration.ofMinutes(2));
@@ -102,7 +141,7 @@ public final class CrashRecoveryRun {
         }
         first.kill();
         long restarted = System.nanoTime();
-        second = CoordinatorProcess.start(plan, port, database, environment, dir.resolve("second.log"));
+        second = startCoordinator(plan, port, dir.resolve("second.log"));
         toListening = TimeUnit.NANOSECONDS.toMillis(second.await("coordinator listening", Duration.ofSeconds(60))
             - restarted);
         gate.release();

@@ -14,6 +14,7 @@ public enum KillPoint {
   SECAGG_ADVERTISE_KEYS(true, r -> r.getRound() == 2 && r.hasSecagg() && r.getSecagg().hasAdvertiseKeys()),
   SECAGG_SHARE_KEYS(true, r -> r.getRound() == 2 && r.hasSecagg() && r.getSecagg().hasEncryptedShares()),
   SECAGG_MASKED_INPUT(true, r -> r.getRound() == 2 && r.hasSecagg() && r.getSecagg().hasMaskedInput()),
+  SECAGG_CONSISTENCY_CHECK(true, r -> r.getRound() == 2 && r.hasSecagg() && r.getSecagg().hasConsistencySignature()),
   SECAGG_UNMASKING(true, r -> r.getRound() == 2 && r.hasSecagg() && r.getSecagg().hasUnmaskResponse()),
   SECAGG_EVALUATION(true, r -> r.getRound() == 2 && r.hasEvaluate());
 

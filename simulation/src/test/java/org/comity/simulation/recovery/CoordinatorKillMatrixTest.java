@@ -19,7 +19,11 @@ import org.comity.simulation.run.PreparedConsortium;
 import org.comity.simulation.run.SimulationConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.comity.agent.cli.AgentMain;
+import org.comity.coordinator.cli.CoordinatorMain;
+import org.comity.plan.PlanLoader;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -65,10 +69,59 @@ class CoordinatorKillMatrixTest {
   }
 
   @ParameterizedTest
-  @EnumSource(KillPoint.class)
+  @EnumSource(value = KillPoint.class, mode = EnumSource.Mode.EXCLUDE, names = "SECAGG_CONSISTENCY_CHECK")
   void coordinatorKilledInAStage_restartsFromItsJournal_andEndsWithTheUninterruptedModel(KillPoint point)
       throws Exception {
     assertKillAndRestartGiveTheReferenceModel(sqlite(), point);
+  }
+
+  /**
+   * The actively secure protocol over mutual TLS with certificates from the commands: killed while the banks sign
+   * the survivor set, the retry signs and unmasks again and the run ends with the uninterrupted model.
+   */
+  @Test
+  void overMutualTls_killedInTheConsistencyCheck_restartsAndEndsWithTheUninterruptedModel() throws Exception {
+    Path dir = root.resolve("consistency");
+    CrashRecoveryRun.Pki pki = consortiumPki(dir, 4);
+    PreparedConsortium checked = withConsistencyCheck(prepare(dir.resolve("run"), 4, true));
+    Path plan = dir.resolve("run").resolve("plan-checked.yaml");
+    CrashRecoveryRun.Outcome reference = new CrashRecoveryRun(TENSORFLOW, "jdbc:sqlite:" + dir.resolve("reference.db"),
+        Map.of(), pki).run(checked, plan, null, dir.resolve("reference"));
+    CrashRecoveryRun.Outcome killed = new CrashRecoveryRun(TENSORFLOW, "jdbc:sqlite:" + dir.resolve("killed.db"),
+        Map.of(), pki).run(checked, plan, KillPoint.SECAGG_CONSISTENCY_CHECK, dir.resolve("killed"));
+    assertTrue(reference.firstOutput().contains("CONSISTENCY_CHECK"), "the check ran: " + reference.firstOutput());
+    assertEquals(reference.finalHash(), killed.finalHash());
+    assertEquals(reference.trainings(), killed.trainings(), "no bank trained a round twice");
+    assertTrue(killed.secondOutput().contains("held only by the stopped process"), killed.secondOutput());
+  }
+
+  /** The CA, the coordinator's certificate and one enrolled key per bank, made by the commands. */
+  private static CrashRecoveryRun.Pki consortiumPki(Path dir, int banks) throws Exception {
+    Path pki = dir.resolve("pki");
+    Files.createDirectories(dir);
+    Path passphrase = Files.writeString(dir.resolve("pass.txt"), "a passphrase that is long enough\n");
+    assertEquals(0, CoordinatorMain.execute("ca", "init", "--pki-dir", pki.toString(), "--passphrase-file",
+        passphrase.toString()));
+    for (int i = 1; i <= banks; i++) {
+      String bank = "bank-%02d".formatted(i);
+      Path bankDir = dir.resolve("banks").resolve(bank);
+      assertEquals(0, AgentMain.execute("keygen", "--member-id", bank, "--out-dir", bankDir.toString()));
+      assertEquals(0, CoordinatorMain.execute("member", "enroll", "--pki-dir", pki.toString(), "--passphrase-file",
+          passphrase.toString(), "--csr", bankDir.resolve(bank + ".csr").toString(), "--member-id", bank, "--out",
+          bankDir.resolve(bank + ".crt").toString()));
+    }
+    return new CrashRecoveryRun.Pki(pki, dir.resolve("banks"));
+  }
+
+  /** The prepared secure plan with the consistency-check round switched on, written next to the original. */
+  private static PreparedConsortium withConsistencyCheck(PreparedConsortium consortium) throws Exception {
+    Path original = planFile(consortium);
+    String yaml = Files.readString(original).replace("secure_aggregation:\n", "secure_aggregation:\n  consistency_check: true\n");
+    assertTrue(yaml.contains("consistency_check: true"), yaml);
+    Path checked = original.resolveSibling("plan-checked.yaml");
+    Files.writeString(checked, yaml);
+    return new PreparedConsortium(PlanLoader.load(checked), consortium.banks(), consortium.testCsv(),
+        consortium.description() + " with the consistency check");
   }
 
   @ParameterizedTest
