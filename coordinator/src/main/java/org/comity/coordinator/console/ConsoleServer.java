@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
 import org.comity.coordinator.model.ModelVersion;
 import org.comity.coordinator.pki.EnrolledMember;
 import org.comity.coordinator.round.RoundEngine;
+import org.comity.coordinator.round.RoundPhase;
 import org.comity.coordinator.round.RoundReport;
 import org.comity.coordinator.round.RoundTransition;
 import org.comity.coordinator.round.RunOutcome;
@@ -203,6 +204,13 @@ public final class ConsoleServer implements AutoCloseable {
         ModelVersion found = coordinator.models().find(version).orElseThrow(() ->
             new ApiException(404, "version", "model version %d does not exist".formatted(version)));
         return ConsoleJson.version(found, backends.promotions().promotedVersion().orElse(-1L) == version);
+      });
+      read(HttpMethod.GET, "/runs", ctx -> {
+        PageRequest page = PageRequest.of(ctx);
+        Page<RunHistory.RunSummary> runs = backends.runs() != null
+            ? backends.runs().page(page.offset(), page.limit())
+            : Page.of(List.of(servedRun()), page.offset(), page.limit());
+        return pageJson(ctx, runs, page, Routes::runSummary);
       });
       read(HttpMethod.GET, "/audit", ctx -> {
         PageRequest page = PageRequest.of(ctx);
@@ -575,6 +583,24 @@ public final class ConsoleServer implements AutoCloseable {
         }
       }
       return text.strip();
+    }
+
+    /** The run this console serves, as a run summary (when there is no store to list runs from). */
+    private RunHistory.RunSummary servedRun() {
+      RunOutcome outcome = engine.outcome();
+      List<RoundReport> reports = engine.reports();
+      int committed = (int) reports.stream().filter(r -> r.round() > 0 && r.outcome() == RoundPhase.COMMITTED).count();
+      int failed = (int) reports.stream().filter(r -> r.round() > 0 && r.outcome() == RoundPhase.FAILED).count();
+      return new RunHistory.RunSummary(engine.runId(), engine.planHash(), engine.runStartedAt(), null,
+          outcome == null ? null : outcome.completed(), outcome == null ? null : outcome.reason(), committed, failed);
+    }
+
+    private static JsonObject runSummary(RunHistory.RunSummary run) {
+      return new JsonObject().put("runId", run.runId()).put("planHash", run.planHash())
+          .put("startedAt", run.startedAt().toString())
+          .put("finishedAt", run.finishedAt() == null ? null : run.finishedAt().toString())
+          .put("completed", run.completed()).put("outcome", run.outcome())
+          .put("committedRounds", run.committedRounds()).put("failedRounds", run.failedRounds());
     }
 
     private <T> JsonObject paged(RoutingContext ctx, List<T> all, java.util.function.Function<T, JsonObject> view) {

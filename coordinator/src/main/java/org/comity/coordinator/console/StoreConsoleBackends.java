@@ -30,7 +30,56 @@ public final class StoreConsoleBackends {
       Clock clock) {
     ModelCatalog catalog = new ModelCatalog(store, null);
     return new ConsoleBackends(tokens, new CatalogPromotions(catalog, runId, clock), new TrailWriter(trail),
-        new TrailReader(trail), List::of);
+        new TrailReader(trail), List::of, new StoreRuns(store));
+  }
+
+  /** The store's runs table, newest first. */
+  private record StoreRuns(Database store) implements RunHistory {
+    @Override
+    public Page<RunSummary> page(long offset, int limit) {
+      try {
+        return store.read(connection -> {
+          long total;
+          try (var count = connection.prepareStatement("SELECT COUNT(*) FROM runs");
+               var rows = count.executeQuery()) {
+            rows.next();
+            total = rows.getLong(1);
+          }
+          List<RunSummary> items = new ArrayList<>();
+          try (var query = connection.prepareStatement("SELECT run_id, plan_hash, started_at, finished_at, completed, "
+              + "outcome_reason, committed_rounds, failed_rounds FROM runs ORDER BY start_order DESC LIMIT ? OFFSET ?")) {
+            query.setInt(1, limit);
+            query.setLong(2, offset);
+            try (var rows = query.executeQuery()) {
+              while (rows.next()) {
+                items.add(new RunSummary(rows.getString("run_id"), rows.getString("plan_hash"),
+                    java.time.Instant.parse(rows.getString("started_at")), instantOrNull(rows.getString("finished_at")),
+                    booleanOrNull(rows, "completed"),
+                    rows.getString("outcome_reason"), integerOrNull(rows, "committed_rounds"),
+                    integerOrNull(rows, "failed_rounds")));
+              }
+            }
+          }
+          return new Page<>(items, offset, total);
+        });
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot read the runs from the store: " + e.getMessage(), e);
+      }
+    }
+
+    private static java.time.Instant instantOrNull(String text) {
+      return text == null ? null : java.time.Instant.parse(text);
+    }
+
+    private static Boolean booleanOrNull(java.sql.ResultSet rows, String column) throws java.sql.SQLException {
+      boolean value = rows.getBoolean(column);
+      return rows.wasNull() ? null : value;
+    }
+
+    private static Integer integerOrNull(java.sql.ResultSet rows, String column) throws java.sql.SQLException {
+      int value = rows.getInt(column);
+      return rows.wasNull() ? null : value;
+    }
   }
 
   /** Promotions in the catalog; the console writes their audit entries itself. */

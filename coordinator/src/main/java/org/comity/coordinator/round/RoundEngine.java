@@ -200,6 +200,11 @@ public final class RoundEngine {
     return runId;
   }
 
+  /** When this engine started the run (for a resumed run: when it resumed). */
+  public Instant runStartedAt() {
+    return runStartedAt;
+  }
+
   public String planHash() {
     return planHash;
   }

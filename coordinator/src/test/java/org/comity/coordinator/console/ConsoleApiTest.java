@@ -61,7 +61,7 @@ class ConsoleApiTest {
   /** Loggers whose output is captured (at DEBUG, kept in memory) to check that no secret is ever logged. */
   private static final List<String> CAPTURED = List.of("org.comity", "io.vertx", "io.netty");
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private static final List<String> READ_ROUTES = List.of("/whoami", "/run", "/members", "/rounds", "/metrics",
+  private static final List<String> READ_ROUTES = List.of("/whoami", "/run", "/runs", "/members", "/rounds", "/metrics",
       "/privacy", "/rejections", "/models", "/models/1", "/audit");
   private static final List<String> ADMIN_ROUTES = List.of("/models/1/promote", "/models/rollback");
 
@@ -203,6 +203,18 @@ class ConsoleApiTest {
     assertEquals(2, run.getInteger("roundsCommitted"));
     assertNull(run.getValue("currentRound"), "no round is in progress after the run");
     assertEquals(2L, run.getLong("latestVersion"));
+  }
+
+  @Test
+  void runs_withoutAStore_listTheRunThisConsoleServes() throws Exception {
+    JsonObject runs = call("GET", "/runs", readToken, null).json();
+    assertEquals(1, runs.getLong("total"));
+    JsonObject only = runs.getJsonArray("items").getJsonObject(0);
+    assertEquals("console-run", only.getString("runId"));
+    assertEquals(coordinator.engine().planHash(), only.getString("planHash"));
+    assertEquals(2, only.getInteger("committedRounds"));
+    assertEquals(outcome.completed(), only.getBoolean("completed"));
+    assertEquals(400, call("GET", "/runs?offset=-1", readToken, null).status());
   }
 
   @Test

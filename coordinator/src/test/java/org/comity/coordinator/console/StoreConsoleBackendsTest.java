@@ -62,6 +62,18 @@ class StoreConsoleBackendsTest {
       assertTrue(trail.verify(java.util.Set.of(), null).ok(), "the console's entries verify in the signed chain");
       assertThrows(IllegalArgumentException.class,
           () -> backends.auditWriter().append("bob", "x", "y", "not json"));
+
+      // the store's runs, newest first: run-1 unfinished, then a second run that finished
+      journal.runStarted("run-2", plan, hash, JournalFixtures.T0.plusSeconds(3600));
+      journal.runFinished("run-2", new org.comity.coordinator.round.RunOutcome(true, "all rounds done", 3, 0),
+          JournalFixtures.T0.plusSeconds(7200));
+      Page<RunHistory.RunSummary> runs = backends.runs().page(0, 10);
+      assertEquals(2, runs.total());
+      assertEquals(List.of("run-2", "run-1"), runs.items().stream().map(RunHistory.RunSummary::runId).toList());
+      assertEquals(Boolean.TRUE, runs.items().get(0).completed());
+      assertEquals(3, runs.items().get(0).committedRounds());
+      assertEquals(null, runs.items().get(1).finishedAt(), "run-1 has not finished");
+      assertEquals(1, backends.runs().page(1, 1).items().size());
     }
   }
 }
