@@ -144,7 +144,9 @@ final class RunCommand implements Callable<Integer> {
       AuditTrail trail, ConsoleEvents consoleEvents, Duration poll) throws Exception {
     try (CoordinatorServer server = CoordinatorServer.start(loaded, options, credentials, interceptors, revoked,
              journal(store, loaded), Clock.systemUTC(), new RoundPrinter(), consoleEvents,
-             new AuditingRoundListener(trail));
+             new AuditingRoundListener(trail),
+             new org.comity.coordinator.store.MemberActivityListener(
+                 new org.comity.coordinator.store.MemberStore(store), Clock.systemUTC()));
          MetricsEndpoint metrics = metricsPort < 0 ? null
              : MetricsEndpoint.start(server.metrics(), "127.0.0.1", metricsPort);
          ConsoleServer consoleServer = console.start(server, loaded, consoleEvents, pkiDir, store, trail)) {

@@ -179,4 +179,18 @@ class ModelCatalogTest {
       assertEquals(T0.plusSeconds(120), bankA.revokedAt());
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void membersChosenByARound_areRecordedAsSeen_evenWithoutEnrolment(TestDatabases backend) {
+    try (Database database = backend.open(directory)) {
+      MemberStore members = new MemberStore(database);
+      java.time.Clock at = java.time.Clock.fixed(T0.plusSeconds(300), java.time.ZoneOffset.UTC);
+      new MemberActivityListener(members, at).onRoundFinished(JournalFixtures.report(1, 1,
+          org.comity.coordinator.round.RoundPhase.COMMITTED, 1));
+      assertEquals(List.of("bank-a", "bank-b", "bank-c"), members.list().stream().map(MemberStore.Member::memberId)
+          .sorted().toList(), "every bank the round chose, dropouts included");
+      assertEquals(T0.plusSeconds(300), members.find("bank-c").orElseThrow().lastSeenAt());
+    }
+  }
 }
