@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.comity.agent.cli.AgentMain;
 import org.comity.coordinator.cli.CoordinatorMain;
 import org.comity.plan.PlanLoader;
@@ -43,7 +44,9 @@ class CoordinatorKillMatrixTest {
   private static final int ROUNDS = 2;
   private static final AtomicInteger NEXT = new AtomicInteger();
 
-  private Path root;
+  /** Shared by every case of the class (the reference runs are made once); deleted after the last. */
+  @TempDir
+  static Path root;
   private PreparedConsortium plain;
   private PreparedConsortium secure;
   private CrashRecoveryRun.Outcome plainReference;
@@ -52,7 +55,6 @@ class CoordinatorKillMatrixTest {
 
   @BeforeAll
   void uninterruptedRuns() throws Exception {
-    root = Files.createTempDirectory("comity-kill-matrix");
     plain = prepare(root.resolve("plain"), 3, false);
     secure = prepare(root.resolve("secure"), 4, true);
     plainReference = sqlite().run(plain, planFile(plain), null, root.resolve("plain-reference"));
