@@ -123,8 +123,7 @@ public final class StoreConsoleBackends {
         if (change.target().runId().equals(runId)) {
           history.add(new Promotion(change.action() == org.comity.coordinator.store.Promotion.Action.PROMOTE
               ? Promotion.Action.PROMOTE : Promotion.Action.ROLLBACK, change.target().version(), before,
-              change.actor(), change.reason() == null || change.reason().isBlank() ? "-" : change.reason(),
-              change.at()));
+              change.actor(), reasonOf(change), change.at()));
           before = change.target().version();
         } else {
           before = null;
@@ -132,6 +131,11 @@ public final class StoreConsoleBackends {
       }
       return history;
     }
+  }
+
+  /** {@code model promote} without {@code --reason} stores none; the console shows that plainly. */
+  private static String reasonOf(org.comity.coordinator.store.Promotion change) {
+    return change.reason() == null || change.reason().isBlank() ? "(no reason given)" : change.reason();
   }
 
   private record TrailWriter(AuditTrail trail) implements AuditWriter {

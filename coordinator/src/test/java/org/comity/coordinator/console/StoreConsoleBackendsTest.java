@@ -55,6 +55,13 @@ class StoreConsoleBackendsTest {
       assertEquals(Optional.of(1L), backends.promotions().promotedVersion());
       assertEquals(List.of(1L, 2L, 1L), backends.promotions().history().stream().map(Promotion::version).toList());
 
+
+      // a promotion made with 'model promote' and no --reason reads as such on the console
+      new ModelCatalog(store, null).promote(new ModelRef("run-1", 2), "carol", null, JournalFixtures.T0.plusSeconds(9));
+      Promotion fromCli = backends.promotions().history().get(backends.promotions().history().size() - 1);
+      assertEquals("(no reason given)", fromCli.reason());
+      assertEquals(Optional.of(2L), backends.promotions().promotedVersion());
+
       AuditEntry written = backends.auditWriter().append("bob", "model.rollback", "model/1", "{\"reason\":\"regression\"}");
       Page<AuditEntry> page = backends.auditReader().page(0, 50);
       assertEquals(written.sequence(), page.items().get(page.items().size() - 1).sequence());

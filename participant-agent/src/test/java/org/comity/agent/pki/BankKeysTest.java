@@ -31,7 +31,7 @@ class BankKeysTest {
     BankKeys.Generated generated = BankKeys.generate("bank-a", key, csrFile, Optional.of("s3cret pass".toCharArray()));
     // then
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-    assertTrue(Files.readString(key).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assertTrue(pemObject(key) instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo, "written encrypted");
     PKCS10CertificationRequest csr;
     try (PEMParser parser = new PEMParser(new StringReader(Files.readString(csrFile)))) {
       csr = (PKCS10CertificationRequest) parser.readObject();
@@ -51,7 +51,14 @@ class BankKeysTest {
     BankKeys.generate("bank-a", key, dir.resolve("c.pem"), Optional.empty());
 
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-    assertTrue(Files.readString(key).startsWith("-----BEGIN PRIVATE KEY-----"));
+    assertTrue(pemObject(key) instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo, "plain PKCS#8");
+  }
+
+  /** The one PEM object in {@code file}, parsed (the tests generate their keys; none is kept in the repository). */
+  private static Object pemObject(Path file) throws Exception {
+    try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file)))) {
+      return parser.readObject();
+    }
   }
 
   @Test
